@@ -1,0 +1,25 @@
+import type { History } from "../history/op.js";
+
+/** `true` valid, `false` invalid, `"unknown"` when the checker could not decide. */
+export type Validity = true | false | "unknown";
+
+export interface Verdict {
+  valid: Validity;
+  /** One line a person reads first. */
+  summary: string;
+  /** Checker-specific data, stored in results.json. */
+  details: Record<string, unknown>;
+}
+
+/** A checker is a pure function of the history (and, later, observed cluster state). */
+export interface Checker {
+  name: string;
+  check(history: History): Verdict;
+}
+
+/** Invalid beats unknown beats valid. */
+export function combineValidity(values: Validity[]): Validity {
+  if (values.includes(false)) return false;
+  if (values.includes("unknown")) return "unknown";
+  return true;
+}

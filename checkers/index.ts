@@ -1,0 +1,11 @@
+import type { CheckerName } from "../harness/spec.js";
+import type { Checker } from "./checker.js";
+import { counterChecker } from "./counter.js";
+import { setChecker } from "./set.js";
+import { statsChecker } from "./stats.js";
+
+export const CHECKERS: Record<CheckerName, Checker> = {
+  set: setChecker,
+  counter: counterChecker,
+  stats: statsChecker,
+};

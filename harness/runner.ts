@@ -1,0 +1,202 @@
+// One run, start to end: set up the target, run workload and nemesis until the time
+// limit, heal, read the final state, tear down, check, store. Teardown and the heal run
+// whichever way the run goes; an abort (SIGINT/SIGTERM) skips straight to teardown.
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import type { Redis } from "ioredis";
+import { nemesesFor } from "../nemesis/index.js";
+import { runSchedule } from "../nemesis/schedule.js";
+import { createWorkload } from "../workloads/index.js";
+import type { Workload } from "../workloads/workload.js";
+import { checkersFor, opCounts, runCheckers } from "./check.js";
+import { createClient, remoteAddress } from "./client.js";
+import { Recorder } from "./recorder.js";
+import { Rng } from "./rng.js";
+import { sleep } from "./sleep.js";
+import { specToYaml } from "./spec-parse.js";
+import type { Spec } from "./spec.js";
+import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "./store.js";
+import { Supervisor } from "./supervisor.js";
+import { createTarget, preflight } from "./targets/index.js";
+import type { Target } from "./targets/target.js";
+import { invoke, runWorkers, waitReady } from "./workers.js";
+
+export interface Progress {
+  phase: "setup" | "workload" | "heal" | "final reads" | "teardown" | "check";
+  elapsedS: number;
+  ops: number;
+  fault?: string;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Human-readable notes on the phases of the run. */
+  log?: (line: string) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface RunOutcome {
+  runDir: string;
+  results: RunResults;
+}
+
+/** Attempts at each final read: the heal has settled, but a read can still meet a reconnect. */
+const FINAL_READ_ATTEMPTS = 10;
+
+export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome> {
+  const log = opts.log ?? (() => undefined);
+  const signal = opts.signal ?? new AbortController().signal;
+  preflight(spec);
+
+  const startedAt = new Date();
+  const runDir = createRunDir(spec.resultsDir, spec.name, startedAt);
+  writeFileSync(join(runDir, FILES.spec), specToYaml(spec));
+  markLatest(spec.resultsDir, runDir);
+  const supervisor = new Supervisor(join(runDir, FILES.processes));
+  const recorder = new Recorder(join(runDir, FILES.history));
+  const rng = new Rng(spec.seed);
+  const workload = createWorkload(spec.workload);
+  const target = createTarget(spec, runDir, supervisor);
+
+  let phase: Progress["phase"] = "setup";
+  let fault: string | undefined;
+  const t0 = Date.now();
+  const progressTimer = setInterval(() => {
+    opts.onProgress?.({ phase, elapsedS: (Date.now() - t0) / 1000, ops: recorder.history().length, fault });
+  }, 1000);
+
+  let error: string | undefined;
+  let setUp = false;
+  try {
+    log(`run folder ${runDir}`);
+    log(`starting ${spec.target} ${spec.topology.type} topology`);
+    await target.setup();
+    setUp = true;
+    if (!signal.aborted) {
+      phase = "workload";
+      log(`running ${spec.workload.type} workload for ${spec.timeLimitS} s, nemesis ${spec.nemesis.faults.join("+")}`);
+      await runPhase(spec, target, workload, recorder, rng, signal, (f) => (fault = f));
+    }
+  } catch (err) {
+    error = describe(err);
+  }
+
+  try {
+    if (setUp && !signal.aborted) {
+      phase = "heal";
+      log("final heal: resuming and restarting every node, waiting for the topology to settle");
+      await target.heal();
+      phase = "final reads";
+      await finalReads(spec, target, workload, recorder, nextProcess(recorder));
+    }
+  } catch (err) {
+    error ??= describe(err);
+  } finally {
+    phase = "teardown";
+    await target.teardown().catch((err) => (error ??= describe(err)));
+    await supervisor.close();
+    recorder.close();
+    clearInterval(progressTimer);
+  }
+
+  phase = "check";
+  const history = recorder.history();
+  const checked = runCheckers(history, checkersFor(spec));
+  const interrupted = signal.aborted ? String(signal.reason ?? "aborted") : undefined;
+  const results: RunResults = {
+    name: spec.name,
+    seed: spec.seed,
+    // A run that did not complete cannot vouch for the target, whatever the checkers say.
+    valid: checked.valid === false ? false : error || interrupted ? "unknown" : checked.valid,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    error,
+    interrupted,
+    opCounts: opCounts(history),
+    checkers: checked.checkers,
+  };
+  writeJson(join(runDir, FILES.results), results);
+  return { runDir, results };
+}
+
+async function runPhase(
+  spec: Spec,
+  target: Target,
+  workload: Workload,
+  recorder: Recorder,
+  rng: Rng,
+  signal: AbortSignal,
+  onFault: (f: string | undefined) => void,
+): Promise<void> {
+  const deadline = Date.now() + spec.timeLimitS * 1000;
+  const clientRng = rng.fork();
+  const nemesisRng = rng.fork();
+  await Promise.all([
+    runWorkers({
+      workload,
+      recorder,
+      rng: clientRng,
+      concurrency: spec.workload.concurrency,
+      rate: spec.workload.rate,
+      deadline,
+      signal,
+      connect: () => connect(spec, target),
+      nodeOf: (c) => nodeOf(target, c),
+      connectWaitMs: spec.workload.timeoutMs,
+    }),
+    runSchedule(
+      nemesesFor(spec.nemesis.faults),
+      { target, rng: nemesisRng, roles: spec.nemesis.targets },
+      {
+        intervalMs: spec.nemesis.intervalS * 1000,
+        durationMs: spec.nemesis.durationS * 1000,
+        deadline,
+        signal,
+        record: (f, value) => recorder.record("nemesis", "info", { f, value }),
+        onChange: onFault,
+      },
+    ),
+  ]);
+}
+
+/** Reads the final state through a fresh client, retrying each read until one completes `ok`. */
+async function finalReads(spec: Spec, target: Target, workload: Workload, recorder: Recorder, firstProcess: number): Promise<void> {
+  let process = firstProcess;
+  let client = connect(spec, target);
+  try {
+    for (const op of workload.finalOps()) {
+      for (let attempt = 1; attempt <= FINAL_READ_ATTEMPTS; attempt++) {
+        await waitReady(client, spec.workload.timeoutMs);
+        const outcome = await invoke(client, process, op, { workload, recorder, nodeOf: (c) => nodeOf(target, c) });
+        if (outcome === "ok") break;
+        if (outcome === "info") {
+          process++;
+          client.disconnect();
+          client = connect(spec, target);
+        }
+        await sleep(500);
+      }
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
+function connect(spec: Spec, target: Target): Redis {
+  return createClient(target.endpoint(), { password: target.password, timeoutMs: spec.workload.timeoutMs });
+}
+
+function nodeOf(target: Target, client: Redis): string | undefined {
+  const addr = remoteAddress(client);
+  return addr ? target.nodeAt(addr.host, addr.port) : undefined;
+}
+
+function nextProcess(recorder: Recorder): number {
+  let max = -1;
+  for (const op of recorder.history()) if (typeof op.process === "number" && op.process > max) max = op.process;
+  return max + 1;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,82 @@
+// The test spec: what a run does. Parsed from YAML and/or CLI flags by spec-parse.ts,
+// validated completely before anything starts.
+
+export const TARGETS = ["redis"] as const;
+export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
+export const WORKLOADS = ["register", "counter", "set"] as const;
+export const NEMESES = ["none", "kill", "pause", "failover"] as const;
+export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
+export const PERSISTENCE = ["none", "appendonly"] as const;
+export const CHECKERS = ["set", "counter", "stats"] as const;
+
+export type TargetName = (typeof TARGETS)[number];
+export type TopologyName = (typeof TOPOLOGIES)[number];
+export type WorkloadName = (typeof WORKLOADS)[number];
+export type NemesisName = (typeof NEMESES)[number];
+export type NemesisTarget = (typeof NEMESIS_TARGETS)[number];
+export type Persistence = (typeof PERSISTENCE)[number];
+export type CheckerName = (typeof CHECKERS)[number];
+
+export interface TopologySpec {
+  type: TopologyName;
+  /** Replicas of the primary (replication and sentinel). */
+  replicas: number;
+  /** Sentinels (sentinel only). */
+  sentinels: number;
+}
+
+export interface SentinelSpec {
+  quorum: number;
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+  parallelSyncs: number;
+}
+
+export interface ReplicationSpec {
+  minReplicasToWrite: number;
+  minReplicasMaxLag: number;
+  /** replica-priority of each replica, in order; missing entries default to 100. */
+  replicaPriority: number[];
+}
+
+export interface WorkloadSpec {
+  type: WorkloadName;
+  /** Number of keys the workload spreads over. */
+  keys: number;
+  /** Concurrent client workers. */
+  concurrency: number;
+  /** Total ops per second across all workers. */
+  rate: number;
+  /** Client command timeout; a timed-out op is recorded as `info`. */
+  timeoutMs: number;
+}
+
+export interface NemesisSpec {
+  faults: NemesisName[];
+  /** Roles a kill or pause may hit, picked by the seeded RNG. */
+  targets: NemesisTarget[];
+  /** Seconds between the end of one fault and the start of the next. */
+  intervalS: number;
+  /** Seconds a fault lasts (a kill restarts, a pause resumes, after this). */
+  durationS: number;
+}
+
+export interface Spec {
+  name: string;
+  seed: number;
+  target: TargetName;
+  topology: TopologySpec;
+  sentinel: SentinelSpec;
+  replication: ReplicationSpec;
+  requirepass?: string;
+  persistence: Persistence;
+  workload: WorkloadSpec;
+  nemesis: NemesisSpec;
+  /** Seconds the workload runs (the final heal and reads come after). */
+  timeLimitS: number;
+  /** Seconds allowed for the topology to become ready or settle after the heal. */
+  setupTimeoutS: number;
+  /** Checkers to run; empty means the workload's own. */
+  checkers: CheckerName[];
+  resultsDir: string;
+}

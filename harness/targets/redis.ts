@@ -1,0 +1,261 @@
+// Target `redis`: real redis-server / redis-sentinel processes from PATH, one data dir
+// and one log per node inside the run folder.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Spec, NemesisTarget } from "../spec.js";
+import { SetupError } from "../exit-codes.js";
+import type { Managed, Supervisor } from "../supervisor.js";
+import { adminCall, waitUntil, type AdminAddress } from "../redis-info.js";
+import { freePorts } from "./ports.js";
+import { which } from "./which.js";
+import { MASTER_NAME, replicationProblem, sentinelPrimary, sentinelProblem, type Layout } from "./topology.js";
+import type { Endpoint, NodeAddress, Target } from "./target.js";
+
+const HOST = "127.0.0.1";
+const INSTALL_HINT = "Install it: Debian/Ubuntu: apt-get install redis-server redis-sentinel";
+
+interface Node extends NodeAddress {
+  dir: string;
+  configFile: string;
+  process?: Managed;
+  paused: boolean;
+}
+
+export class RedisTarget implements Target {
+  readonly nodes: Node[] = [];
+  readonly password?: string;
+  private readonly serverBin: string;
+  private readonly sentinelCmd: { bin: string; args: string[] };
+  private readonly setupTimeoutMs: number;
+
+  constructor(
+    private readonly spec: Spec,
+    private readonly runDir: string,
+    private readonly supervisor: Supervisor,
+  ) {
+    this.password = spec.requirepass;
+    this.setupTimeoutMs = spec.setupTimeoutS * 1000;
+    const { server, sentinel } = binaries();
+    this.serverBin = server;
+    this.sentinelCmd = sentinel;
+  }
+
+  async setup(): Promise<void> {
+    const { topology } = this.spec;
+    const dataCount = 1 + topology.replicas;
+    const ports = await freePorts(dataCount + topology.sentinels);
+    for (let i = 0; i < dataCount; i++) this.addNode(`n${i + 1}`, "data", ports[i]);
+    for (let i = 0; i < topology.sentinels; i++) this.addNode(`s${i + 1}`, "sentinel", ports[dataCount + i]);
+
+    const [primary, ...replicas] = this.dataNodes();
+    this.writeDataConfig(primary);
+    replicas.forEach((r, i) => this.writeDataConfig(r, primary, this.spec.replication.replicaPriority[i] ?? 100));
+    await Promise.all(this.dataNodes().map((n) => this.startNode(n)));
+    await this.waitFor("replicas in sync with the primary", () => replicationProblem(this.layout(), this.admin(primary)));
+
+    if (topology.type !== "sentinel") return;
+    for (const s of this.sentinelNodes()) this.writeSentinelConfig(s, primary);
+    await Promise.all(this.sentinelNodes().map((n) => this.startNode(n)));
+    await this.waitFor("sentinels knowing the primary, its replicas and each other", () =>
+      sentinelProblem(this.layout(), this.admin(primary)),
+    );
+  }
+
+  endpoint(): Endpoint {
+    if (this.spec.topology.type === "sentinel") {
+      return {
+        kind: "sentinel",
+        masterName: MASTER_NAME,
+        sentinels: this.sentinelNodes().map((s) => ({ host: s.host, port: s.port })),
+      };
+    }
+    const primary = this.dataNodes()[0];
+    return { kind: "direct", host: primary.host, port: primary.port };
+  }
+
+  async nodesWithRole(role: NemesisTarget): Promise<string[]> {
+    const running = (n: Node) => n.process !== undefined && this.supervisor.isAlive(n.process) && !n.paused;
+    if (role === "sentinel") return this.sentinelNodes().filter(running).map((n) => n.id);
+    const primary = await this.currentPrimary();
+    const data = this.dataNodes().filter(running);
+    return role === "primary"
+      ? data.filter((n) => n.id === primary?.id).map((n) => n.id)
+      : data.filter((n) => n.id !== primary?.id).map((n) => n.id);
+  }
+
+  async kill(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.process) await this.supervisor.kill(node.process);
+    node.paused = false;
+  }
+
+  async restart(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.process && this.supervisor.isAlive(node.process)) return;
+    await this.startNode(node);
+  }
+
+  async pause(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.process && this.supervisor.signal(node.process, "SIGSTOP")) node.paused = true;
+  }
+
+  async resume(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.process) this.supervisor.signal(node.process, "SIGCONT");
+    node.paused = false;
+  }
+
+  async forceFailover(sentinelId: string): Promise<string> {
+    return String(await adminCall(this.admin(this.node(sentinelId)), ["SENTINEL", "FAILOVER", MASTER_NAME]));
+  }
+
+  async heal(): Promise<void> {
+    for (const n of this.nodes) if (n.paused) await this.resume(n.id);
+    for (const n of this.nodes) await this.restart(n.id);
+    if (this.spec.topology.type !== "sentinel") {
+      await this.waitFor("replicas in sync after the heal", () =>
+        replicationProblem(this.layout(), this.admin(this.dataNodes()[0])),
+      );
+      return;
+    }
+    await this.waitFor("sentinels agreeing on one primary with every replica in sync after the heal", async () => {
+      const primary = await sentinelPrimary(this.layout());
+      if (!primary) return "sentinels do not agree on a primary";
+      return (await replicationProblem(this.layout(), primary)) ?? (await sentinelProblem(this.layout(), primary));
+    });
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => (n.process ? this.supervisor.stop(n.process) : undefined)));
+  }
+
+  nodeAt(host: string, port: number): string | undefined {
+    return this.nodes.find((n) => n.port === port && (n.host === host || host.endsWith(n.host)))?.id;
+  }
+
+  private async currentPrimary(): Promise<Node | undefined> {
+    if (this.spec.topology.type === "sentinel") {
+      const p = await sentinelPrimary(this.layout());
+      return p ? this.node(p.id!) : undefined;
+    }
+    return this.dataNodes()[0];
+  }
+
+  private addNode(id: string, kind: Node["kind"], port: number): void {
+    const dir = join(this.runDir, "nodes", id);
+    mkdirSync(join(dir, "data"), { recursive: true });
+    this.nodes.push({ id, kind, host: HOST, port, dir, configFile: join(dir, `${id}.conf`), paused: false });
+  }
+
+  private writeDataConfig(node: Node, primaryOf?: Node, priority = 100): void {
+    const { replication, persistence } = this.spec;
+    const lines = [
+      `port ${node.port}`,
+      `bind ${node.host}`,
+      "protected-mode no",
+      "daemonize no",
+      `dir ${join(node.dir, "data")}`,
+      `logfile ${join(node.dir, "redis.log")}`,
+      'save ""',
+      `appendonly ${persistence === "appendonly" ? "yes" : "no"}`,
+      // Full syncs start at once instead of after Redis's default 5 s wait for more replicas.
+      "repl-diskless-sync-delay 0",
+      `replica-priority ${priority}`,
+      `min-replicas-to-write ${replication.minReplicasToWrite}`,
+      `min-replicas-max-lag ${replication.minReplicasMaxLag}`,
+    ];
+    if (this.password) lines.push(`requirepass ${this.password}`, `masterauth ${this.password}`);
+    if (primaryOf) lines.push(`replicaof ${primaryOf.host} ${primaryOf.port}`);
+    writeFileSync(node.configFile, lines.join("\n") + "\n");
+  }
+
+  private writeSentinelConfig(node: Node, primary: Node): void {
+    const s = this.spec.sentinel;
+    const lines = [
+      `port ${node.port}`,
+      `bind ${node.host}`,
+      "protected-mode no",
+      "daemonize no",
+      `dir ${join(node.dir, "data")}`,
+      `logfile ${join(node.dir, "sentinel.log")}`,
+      `sentinel monitor ${MASTER_NAME} ${primary.host} ${primary.port} ${s.quorum}`,
+      `sentinel down-after-milliseconds ${MASTER_NAME} ${s.downAfterMs}`,
+      `sentinel failover-timeout ${MASTER_NAME} ${s.failoverTimeoutMs}`,
+      `sentinel parallel-syncs ${MASTER_NAME} ${s.parallelSyncs}`,
+    ];
+    if (this.password) lines.push(`sentinel auth-pass ${MASTER_NAME} ${this.password}`);
+    writeFileSync(node.configFile, lines.join("\n") + "\n");
+  }
+
+  /** Starts a node with its config file and waits until it answers PING. */
+  private async startNode(node: Node): Promise<void> {
+    const [bin, args] =
+      node.kind === "sentinel"
+        ? [this.sentinelCmd.bin, [node.configFile, ...this.sentinelCmd.args]]
+        : [this.serverBin, [node.configFile]];
+    const managed = this.supervisor.spawn(node.id, bin, args, { cwd: node.dir, outputFile: join(node.dir, "stdout.log") });
+    node.process = managed;
+    node.paused = false;
+    await this.waitFor(`${node.id} answering PING`, async () => {
+      if (!this.supervisor.isAlive(managed)) throw new SetupError(`${node.id} exited at startup:\n${this.logTail(node)}`);
+      await adminCall(this.admin(node), ["PING"], 500);
+      return undefined;
+    });
+  }
+
+  private async waitFor(what: string, probe: () => Promise<string | undefined>): Promise<void> {
+    try {
+      await waitUntil(what, this.setupTimeoutMs, probe);
+    } catch (err) {
+      throw new SetupError((err as Error).message);
+    }
+  }
+
+  private logTail(node: Node): string {
+    for (const file of ["redis.log", "sentinel.log", "stdout.log"]) {
+      try {
+        const text = readFileSync(join(node.dir, file), "utf8").trim();
+        if (text) return text.split("\n").slice(-8).join("\n");
+      } catch {
+        // that log was never written
+      }
+    }
+    return "(no log output)";
+  }
+
+  private layout(): Layout {
+    return { data: this.dataNodes().map((n) => this.admin(n)), sentinels: this.sentinelNodes().map((n) => this.admin(n)) };
+  }
+
+  private admin(node: Node): AdminAddress {
+    return { id: node.id, host: node.host, port: node.port, password: node.kind === "data" ? this.password : undefined };
+  }
+
+  private dataNodes(): Node[] {
+    return this.nodes.filter((n) => n.kind === "data");
+  }
+
+  private sentinelNodes(): Node[] {
+    return this.nodes.filter((n) => n.kind === "sentinel");
+  }
+
+  private node(id: string): Node {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`no node ${id}`);
+    return node;
+  }
+}
+
+/** Fails with an install hint when the binaries the spec needs are not on PATH. */
+export function redisPreflight(): void {
+  binaries();
+}
+
+function binaries(): { server: string; sentinel: { bin: string; args: string[] } } {
+  const server = which("redis-server");
+  if (!server) throw new SetupError(`redis-server was not found on PATH. ${INSTALL_HINT}`);
+  const sentinel = which("redis-sentinel");
+  // redis-sentinel is the same binary as redis-server; `--sentinel` does the same where only the server is installed.
+  return { server, sentinel: sentinel ? { bin: sentinel, args: [] } : { bin: server, args: ["--sentinel"] } };
+}

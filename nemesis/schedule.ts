@@ -1,0 +1,45 @@
+// The schedule: wait `interval`, start a fault chosen by the seeded RNG, hold it for
+// `duration`, end it; repeat until the time limit. Every start and end is a nemesis op
+// in the history, so reports can shade fault periods.
+import { sleep } from "../harness/sleep.js";
+import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
+
+export interface ScheduleOptions {
+  intervalMs: number;
+  durationMs: number;
+  /** Date.now() value at which the workload ends. */
+  deadline: number;
+  signal: AbortSignal;
+  /** Records a nemesis op (`start` or `stop`) with its description. */
+  record(f: "start" | "stop", value: Record<string, unknown>): void;
+  /** Told which fault is active (undefined when none), for the progress line. */
+  onChange?(fault: string | undefined): void;
+}
+
+export async function runSchedule(nemeses: readonly Nemesis[], ctx: FaultContext, opts: ScheduleOptions): Promise<void> {
+  if (nemeses.length === 0) return;
+  const remaining = () => opts.deadline - Date.now();
+  while (!opts.signal.aborted) {
+    await sleep(Math.min(opts.intervalMs, remaining()), opts.signal);
+    if (opts.signal.aborted || remaining() <= 0) return;
+    const nemesis = ctx.rng.pick(nemeses);
+    let fault: ActiveFault | undefined;
+    try {
+      fault = await nemesis.start(ctx);
+    } catch (err) {
+      opts.record("start", { fault: nemesis.name, error: (err as Error).message });
+      continue;
+    }
+    if (!fault) continue; // no node in a role the spec allows is up right now
+    opts.record("start", { fault: nemesis.name, ...fault.description });
+    opts.onChange?.(`${nemesis.name} ${Object.values(fault.description).join(" ")}`);
+    // The fault is ended here even when the run is being aborted: the heal relies on it.
+    await sleep(Math.min(opts.durationMs, remaining()), opts.signal);
+    try {
+      opts.record("stop", { fault: nemesis.name, ...(await fault.stop()) });
+    } catch (err) {
+      opts.record("stop", { fault: nemesis.name, error: (err as Error).message });
+    }
+    opts.onChange?.(undefined);
+  }
+}

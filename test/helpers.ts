@@ -1,0 +1,78 @@
+// Shared by the integration tests: run the CLI as a user would, and check processes.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI = fileURLToPath(new URL("../harness/cli.js", import.meta.url));
+
+export function tempDir(prefix = "redline-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function startCli(args: string[], cwd?: string): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+export function runCli(args: string[], cwd?: string): Promise<CliResult> {
+  return startCli(args, cwd).done;
+}
+
+/** True while a PID names a live, non-zombie process. */
+export function pidAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs of every redis-server / redis-sentinel process on the machine. */
+export function redisPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, "utf8").trim();
+      if (comm.startsWith("redis-server") || comm.startsWith("redis-sentinel")) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+/** The only run folder under a results dir (tests give each run its own results dir). */
+export function onlyRunDir(resultsDir: string): string {
+  const names = readdirSync(resultsDir).filter((n) => n !== "latest");
+  if (names.length !== 1) throw new Error(`expected one test folder in ${resultsDir}, found ${names.join(", ")}`);
+  const stamps = readdirSync(join(resultsDir, names[0]));
+  if (stamps.length !== 1) throw new Error(`expected one run in ${resultsDir}/${names[0]}`);
+  return join(resultsDir, names[0], stamps[0]);
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, "utf8")) as T;
+}
+
+export async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,92 @@
+// End to end against real redis-server / redis-sentinel processes, through the CLI.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseHistory } from "../../history/jsonl.js";
+import type { RunResults } from "../../harness/store.js";
+import { onlyRunDir, pidAlive, readJson, redisPids, runCli, startCli, tempDir, waitFor } from "../helpers.js";
+
+interface Started {
+  name: string;
+  pid: number;
+}
+
+function assertAllStopped(runDir: string): void {
+  const started = readJson<Started[]>(join(runDir, "processes.json"));
+  assert.ok(started.length > 0, "the run started no process");
+  const alive = started.filter((p) => pidAlive(p.pid));
+  assert.deepEqual(alive, [], `processes of the run still alive: ${alive.map((p) => `${p.name}=${p.pid}`).join(", ")}`);
+}
+
+describe("redline run against real Redis", function () {
+  this.timeout(120_000);
+
+  it("a bad spec starts nothing and exits 254 naming the file and line", async () => {
+    const dir = tempDir();
+    const specFile = join(dir, "bad.yaml");
+    writeFileSync(specFile, "target: redis\ntopology:\n  type: sentinel\n  replicas: 2\n  sentinels: 3\nsentinel:\n  quorum: 5\n");
+    const before = new Set(redisPids());
+    const res = await runCli(["run", specFile, "--results-dir", join(dir, "results")]);
+    assert.equal(res.code, 254, res.stderr);
+    assert.match(res.stderr, /bad\.yaml:7:\d+: sentinel\.quorum/);
+    assert.doesNotMatch(res.stderr, /at .*\.js:\d+/, "no stack trace");
+    assert.equal(existsSync(join(dir, "results")), false, "no run folder for a refused spec");
+    assert.deepEqual(redisPids().filter((p) => !before.has(p)), [], "no redis process started");
+  });
+
+  it("sentinel topology: the primary is killed, Sentinel fails over, acknowledged writes land on both primaries", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli([
+      "run",
+      ...["--target", "redis", "--topology", "sentinel", "--replicas", "2", "--sentinels", "3"],
+      ...["--workload", "set", "--concurrency", "4", "--rate", "200", "--timeout-ms", "500"],
+      ...["--nemesis", "kill", "--nemesis-targets", "primary", "--nemesis-interval", "3", "--nemesis-duration", "9"],
+      ...["--down-after-ms", "1000", "--failover-timeout-ms", "3000", "--time-limit", "15", "--seed", "7"],
+      ...["--results-dir", results],
+    ]);
+    assert.ok(res.code === 0 || res.code === 1, `exit ${res.code}: ${res.stderr}\n${res.stdout}`);
+    const runDir = onlyRunDir(results);
+    for (const f of ["test.yaml", "history.jsonl", "results.json", "processes.json", "nodes/n1/redis.log", "nodes/s1/sentinel.log"]) {
+      assert.ok(existsSync(join(runDir, f)), `${f} missing from the run folder`);
+    }
+    const history = parseHistory(readFileSync(join(runDir, "history.jsonl"), "utf8"));
+    const kill = history.find((o) => o.process === "nemesis" && o.f === "start");
+    assert.ok(kill, "no kill in the history");
+    assert.deepEqual((kill.value as { node: string; fault: string }).fault, "kill");
+    const killed = (kill.value as { node: string }).node;
+    const okAdds = history.filter((o) => o.type === "ok" && o.f === "add");
+    assert.ok(okAdds.some((o) => o.node === killed && o.time < kill.time), "no acknowledged add on the first primary");
+    assert.ok(okAdds.some((o) => o.node !== killed && o.time > kill.time), "no acknowledged add on a promoted primary");
+    const verdict = readJson<RunResults>(join(runDir, "results.json"));
+    assert.ok(verdict.checkers.set.valid === true || verdict.checkers.set.valid === false, verdict.checkers.set.summary);
+    assert.equal(typeof verdict.checkers.stats.valid, "boolean");
+    assert.match(res.stdout, /set +(valid|INVALID)/);
+    assertAllStopped(runDir);
+  });
+
+  it("SIGINT stops the run and leaves no process of it alive", async () => {
+    const results = join(tempDir(), "results");
+    const { child, done } = startCli([
+      "run",
+      ...["--target", "redis", "--topology", "sentinel", "--workload", "counter"],
+      ...["--nemesis", "pause", "--nemesis-interval", "1", "--nemesis-duration", "30", "--time-limit", "60"],
+      ...["--results-dir", results],
+    ]);
+    let runDir = "";
+    await waitFor("the workload to start", 30_000, () => {
+      try {
+        runDir = onlyRunDir(results);
+        return readFileSync(join(runDir, "history.jsonl"), "utf8").includes('"nemesis"');
+      } catch {
+        return false;
+      }
+    });
+    child.kill("SIGINT");
+    const res = await done;
+    assert.equal(res.code, 2, res.stderr);
+    assertAllStopped(runDir);
+    const verdict = readJson<RunResults>(join(runDir, "results.json"));
+    assert.equal(verdict.valid, "unknown");
+    assert.equal(verdict.interrupted, "SIGINT");
+  });
+});

@@ -1,0 +1,16 @@
+import type { WorkloadSpec } from "../harness/spec.js";
+import { CounterWorkload } from "./counter.js";
+import { RegisterWorkload } from "./register.js";
+import { SetWorkload } from "./set.js";
+import type { Workload } from "./workload.js";
+
+export function createWorkload(spec: WorkloadSpec): Workload {
+  switch (spec.type) {
+    case "register":
+      return new RegisterWorkload(spec.keys);
+    case "counter":
+      return new CounterWorkload(spec.keys);
+    case "set":
+      return new SetWorkload(spec.keys);
+  }
+}

@@ -1,0 +1,32 @@
+// Reads and writes of unique values on several keys: a register per key. Judged for
+// linearizability by the kv model once that checker lands; stats until then.
+import type { Redis } from "ioredis";
+import type { Rng } from "../harness/rng.js";
+import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
+
+export class RegisterWorkload implements Workload {
+  readonly checkers = ["stats"] as const;
+  private readonly keys: string[];
+  private nextValue = 1;
+
+  constructor(keyCount: number) {
+    this.keys = keyNames("r", keyCount);
+  }
+
+  next(rng: Rng): OpInput {
+    const key = rng.pick(this.keys);
+    return rng.next() < 0.5 ? { f: "write", key, value: this.nextValue++ } : { f: "read", key };
+  }
+
+  async apply(client: Redis, op: OpInput): Promise<unknown> {
+    if (op.f === "write") {
+      await client.set(op.key!, String(op.value));
+      return op.value;
+    }
+    return intOrNull(await client.get(op.key!));
+  }
+
+  finalOps(): OpInput[] {
+    return this.keys.map((key) => ({ f: "read", key }));
+  }
+}

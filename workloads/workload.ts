@@ -1,0 +1,31 @@
+// A workload: which operations clients invoke, how each maps to Redis commands, and
+// which checkers judge the resulting history.
+import type { Redis } from "ioredis";
+import type { Rng } from "../harness/rng.js";
+import type { CheckerName } from "../harness/spec.js";
+
+/** What an invocation carries: the op's function, key and argument. */
+export interface OpInput {
+  f: string;
+  key?: string;
+  value?: unknown;
+}
+
+export interface Workload {
+  readonly checkers: readonly CheckerName[];
+  /** The next invocation of a worker. Values written are unique across the run. */
+  next(rng: Rng): OpInput;
+  /** Performs one op; resolves with the value for the `ok` completion, rejects on any error. */
+  apply(client: Redis, op: OpInput): Promise<unknown>;
+  /** Reads run once after the final heal, to learn the final state. */
+  finalOps(): OpInput[];
+}
+
+export function keyNames(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+}
+
+/** Parses a GET reply that holds an integer written by the workload, or nil. */
+export function intOrNull(reply: string | null): number | null {
+  return reply === null ? null : Number(reply);
+}
