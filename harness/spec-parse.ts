@@ -152,7 +152,7 @@ const FIELDS: readonly Field[] = [
   {
     path: "replication.replica-priority",
     flag: "--replica-priority",
-    description: "comma-separated replica-priority per replica, 0..1000 (missing ones: 100)",
+    description: "replica-priority per replica, 0..1000 (missing ones: 100)",
     type: listOf({ kind: "int", min: 0, max: 1000 }, { unique: false, nonEmpty: false }),
     default: [],
   },
@@ -195,14 +195,14 @@ const FIELDS: readonly Field[] = [
   {
     path: "nemesis.faults",
     flag: "--nemesis",
-    description: `comma-separated faults: ${NEMESES.join(", ")} (default none)`,
+    description: `faults: ${NEMESES.join(", ")} (default none)`,
     type: listOf(oneOf("nemesis fault", NEMESES), { unique: true, nonEmpty: true }),
     default: ["none"],
   },
   {
     path: "nemesis.targets",
     flag: "--nemesis-targets",
-    description: `comma-separated roles a fault may hit: ${NEMESIS_TARGETS.join(", ")} (default primary)`,
+    description: `roles a fault may hit: ${NEMESIS_TARGETS.join(", ")} (default primary)`,
     type: listOf(oneOf("nemesis target", NEMESIS_TARGETS), { unique: true, nonEmpty: true }),
     default: ["primary"],
   },
@@ -237,7 +237,7 @@ const FIELDS: readonly Field[] = [
   {
     path: "checkers",
     flag: "--checkers",
-    description: `comma-separated checkers: ${CHECKERS.join(", ")} (default: the workload's own)`,
+    description: `checkers: ${CHECKERS.join(", ")} (default: the workload's own)`,
     type: listOf(oneOf("checker", CHECKERS), { unique: true, nonEmpty: false }),
     default: [],
   },
@@ -576,11 +576,14 @@ class Resolver {
     if (this.cache.has(path)) return this.cache.get(path);
     const field = FIELD_BY_PATH.get(path);
     if (!field) throw new Error(`spec-parse: no field ${path}`);
-    const given = this.given.get(path);
-    const fallback = typeof field.default === "function" ? field.default(this) : field.default;
-    const value = given ? given.value : Array.isArray(fallback) ? [...fallback] : fallback;
+    const value = this.given.get(path)?.value ?? this.fallback(field);
     this.cache.set(path, value);
     return value;
+  }
+
+  private fallback(field: Field): Value | undefined {
+    const value = typeof field.default === "function" ? field.default(this) : field.default;
+    return Array.isArray(value) ? [...value] : value; // a copy: the table's lists are shared
   }
 
   // Typed getters. The schema check guarantees the types, so a mismatch is a bug here.
