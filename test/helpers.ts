@@ -17,8 +17,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], cwd?: string): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function startCli(
+  args: string[],
+  cwd?: string,
+  env?: Record<string, string>,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
@@ -27,8 +31,8 @@ export function startCli(args: string[], cwd?: string): { child: ChildProcess; d
   return { child, done };
 }
 
-export function runCli(args: string[], cwd?: string): Promise<CliResult> {
-  return startCli(args, cwd).done;
+export function runCli(args: string[], cwd?: string, env?: Record<string, string>): Promise<CliResult> {
+  return startCli(args, cwd, env).done;
 }
 
 /** True while a PID names a live, non-zombie process. */

@@ -77,10 +77,12 @@ export class RedisTarget implements Target {
     const running = (n: Node) => n.process !== undefined && this.supervisor.isAlive(n.process) && !n.paused;
     if (role === "sentinel") return this.sentinelNodes().filter(running).map((n) => n.id);
     const primary = await this.currentPrimary();
+    // Mid-failover the sentinels may disagree: then no node can be named primary or replica.
+    if (!primary) return [];
     const data = this.dataNodes().filter(running);
     return role === "primary"
-      ? data.filter((n) => n.id === primary?.id).map((n) => n.id)
-      : data.filter((n) => n.id !== primary?.id).map((n) => n.id);
+      ? data.filter((n) => n.id === primary.id).map((n) => n.id)
+      : data.filter((n) => n.id !== primary.id).map((n) => n.id);
   }
 
   async kill(id: string): Promise<void> {

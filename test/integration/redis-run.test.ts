@@ -90,3 +90,71 @@ describe("redline run against real Redis", function () {
     assert.equal(verdict.interrupted, "SIGINT");
   });
 });
+
+describe("redline run: settings reach the real nodes", function () {
+  this.timeout(120_000);
+
+  it("replication: requirepass, appendonly and min-replicas-to-write are in force; a killed replica blocks writes", async () => {
+    const dir = tempDir();
+    const specFile = join(dir, "repl.yaml");
+    writeFileSync(
+      specFile,
+      [
+        "name: repl-counter",
+        "target: redis",
+        "topology: { type: replication, replicas: 2 }",
+        "replication: { min-replicas-to-write: 2, min-replicas-max-lag: 10 }",
+        "requirepass: s3cret",
+        "persistence: appendonly",
+        "workload: { type: counter, keys: 2, concurrency: 3, rate: 100, timeout-ms: 500 }",
+        "nemesis: { faults: [kill], targets: [replica], interval: 1, duration: 3 }",
+        "time-limit: 6",
+        "seed: 3",
+      ].join("\n"),
+    );
+    const res = await runCli(["run", specFile, "--results-dir", join(dir, "results")]);
+    const runDir = onlyRunDir(join(dir, "results"));
+    assert.equal(res.code, 0, `${res.stderr}\n${res.stdout}`);
+    const conf = readFileSync(join(runDir, "nodes/n2/n2.conf"), "utf8");
+    assert.match(conf, /^requirepass s3cret$/m);
+    assert.match(conf, /^masterauth s3cret$/m);
+    assert.ok(existsSync(join(runDir, "nodes/n1/data/appendonlydir")), "no append-only file on the primary");
+    const history = parseHistory(readFileSync(join(runDir, "history.jsonl"), "utf8"));
+    const refused = history.filter((o) => o.type === "fail" && o.error?.startsWith("NOREPLICAS"));
+    assert.ok(refused.length > 0, "min-replicas-to-write 2 with a replica killed must refuse writes");
+    const verdict = readJson<RunResults>(join(runDir, "results.json"));
+    assert.equal(verdict.checkers.counter.valid, true, verdict.checkers.counter.summary);
+    assertAllStopped(runDir);
+  });
+
+  it("sentinel: a forced failover with auth promotes the replica the priorities allow", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli([
+      "run",
+      ...["--target", "redis", "--topology", "sentinel", "--replicas", "2", "--replica-priority", "0,100"],
+      ...["--requirepass", "pw", "--workload", "register", "--rate", "100", "--timeout-ms", "500"],
+      ...["--nemesis", "failover", "--nemesis-interval", "2", "--nemesis-duration", "20", "--time-limit", "8"],
+      ...["--down-after-ms", "1000", "--failover-timeout-ms", "3000", "--results-dir", results],
+    ]);
+    const runDir = onlyRunDir(results);
+    assert.ok(res.code === 0 || res.code === 1, `exit ${res.code}: ${res.stderr}\n${res.stdout}`);
+    const history = parseHistory(readFileSync(join(runDir, "history.jsonl"), "utf8"));
+    const failover = history.find((o) => o.process === "nemesis" && o.f === "start");
+    assert.deepEqual(failover?.value, { fault: "failover", via: (failover?.value as { via: string }).via, reply: "OK" });
+    const after = history.filter((o) => o.type === "ok" && o.f === "write" && o.time > failover!.time + 3e9);
+    assert.ok(after.length > 0, "no acknowledged write after the failover");
+    // n2 has replica-priority 0, so Sentinel may only promote n3.
+    assert.deepEqual([...new Set(after.map((o) => o.node))], ["n3"]);
+    assertAllStopped(runDir);
+  });
+
+  it("a missing redis-server is a clear error with the install command, and starts nothing", async () => {
+    const dir = tempDir();
+    const res = await runCli(["run", "--target", "redis", "--results-dir", join(dir, "results")], undefined, {
+      PATH: "/nonexistent",
+    });
+    assert.equal(res.code, 255);
+    assert.match(res.stderr, /redis-server was not found on PATH.*apt-get install redis-server redis-sentinel/);
+    assert.equal(existsSync(join(dir, "results")), false);
+  });
+});
