@@ -9,12 +9,17 @@ export interface Verdict {
   summary: string;
   /** Checker-specific data, stored in results.json. */
   details: Record<string, unknown>;
+  /** Files for the run folder (name -> content), such as an HTML view; the harness writes them. */
+  artifacts?: Record<string, string>;
 }
 
-/** A checker is a pure function of the history (and, later, observed cluster state). */
+/**
+ * A checker is a pure function of the history (and, later, observed cluster state). It may
+ * be asynchronous so that it can spread its work over worker threads.
+ */
 export interface Checker {
   name: string;
-  check(history: History): Verdict;
+  check(history: History): Verdict | Promise<Verdict>;
 }
 
 /** Invalid beats unknown beats valid. */

@@ -230,4 +230,4 @@ export function checkCounter(history: History): Verdict {
   return { valid, summary: summarise(details, reports), details };
 }
 
-export const counterChecker: Checker = { name: "counter", check: checkCounter };
+export const counterChecker = { name: "counter", check: checkCounter } satisfies Checker;

@@ -211,4 +211,4 @@ export function checkSet(history: History): Verdict {
   return { valid, summary: summarise(details), details };
 }
 
-export const setChecker: Checker = { name: "set", check: checkSet };
+export const setChecker = { name: "set", check: checkSet } satisfies Checker;

@@ -93,4 +93,4 @@ export function checkStats(history: History): Verdict {
   return { valid: neverOk.length === 0, summary, details };
 }
 
-export const statsChecker: Checker = { name: "stats", check: checkStats };
+export const statsChecker = { name: "stats", check: checkStats } satisfies Checker;

@@ -1,9 +1,10 @@
 // Runs the checkers a spec asks for over a history: used at the end of a run and by `redline check`.
-import { combineValidity, type Validity, type Verdict } from "../checkers/checker.js";
+import { combineValidity, type Checker, type Validity, type Verdict } from "../checkers/checker.js";
 import { CHECKERS } from "../checkers/index.js";
 import type { History } from "../history/op.js";
-import type { CheckerName, Spec } from "./spec.js";
-import { createWorkload } from "../workloads/index.js";
+import { WORKLOAD_CHECKERS, type CheckerName, type Spec } from "./spec.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface CheckOutcome {
   valid: Validity;
@@ -11,17 +12,24 @@ export interface CheckOutcome {
 }
 
 export function checkersFor(spec: Spec): CheckerName[] {
-  return spec.checkers.length > 0 ? spec.checkers : [...createWorkload(spec.workload).checkers];
+  return spec.checkers.length > 0 ? spec.checkers : [...WORKLOAD_CHECKERS[spec.workload.type]];
 }
 
-export function runCheckers(history: History, names: readonly CheckerName[]): CheckOutcome {
+export function runCheckers(history: History, names: readonly CheckerName[]): Promise<CheckOutcome> {
+  return runCheckersWith(
+    history,
+    names.map((n) => CHECKERS[n]),
+  );
+}
+
+export async function runCheckersWith(history: History, list: readonly Checker[]): Promise<CheckOutcome> {
   const checkers: Record<string, Verdict> = {};
-  for (const name of names) {
+  for (const checker of list) {
     try {
-      checkers[name] = CHECKERS[name].check(history);
+      checkers[checker.name] = await checker.check(history);
     } catch (err) {
       // A checker bug must not hide the other verdicts; it makes this one unknown.
-      checkers[name] = { valid: "unknown", summary: `checker crashed: ${(err as Error).message}`, details: {} };
+      checkers[checker.name] = { valid: "unknown", summary: `checker crashed: ${(err as Error).message}`, details: {} };
     }
   }
   return { valid: combineValidity(Object.values(checkers).map((v) => v.valid)), checkers };
@@ -35,4 +43,14 @@ export function opCounts(history: History): Record<string, number> {
     else counts[op.type]++;
   }
   return counts;
+}
+
+/** Writes the checkers' files into the run folder and returns the verdicts without them, for results.json. */
+export function storeArtifacts(runDir: string, checkers: Record<string, Verdict>): Record<string, Verdict> {
+  const stored: Record<string, Verdict> = {};
+  for (const [name, { artifacts, ...verdict }] of Object.entries(checkers)) {
+    for (const [file, content] of Object.entries(artifacts ?? {})) writeFileSync(join(runDir, file), content);
+    stored[name] = verdict;
+  }
+  return stored;
 }

@@ -1,19 +1,28 @@
 #!/usr/bin/env node
 // redline's command line: run, check, ls. Bad arguments and bad specs exit 254 with a
 // message naming what is wrong; an unexpected failure exits 255.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import type { Checker } from "../checkers/checker.js";
+import { CHECKERS as CHECKER_BY_NAME } from "../checkers/index.js";
+import { DEFAULT_LIMITS } from "../checkers/linearizable/check.js";
+import { linearizableChecker } from "../checkers/linearizable/checker.js";
+import { MODEL_NAMES } from "../checkers/models/index.js";
+import { parseEdnHistory } from "../history/edn.js";
 import { parseHistory, HistoryParseError } from "../history/jsonl.js";
-import { checkersFor, opCounts, runCheckers } from "./check.js";
+import type { Op } from "../history/op.js";
+import { checkersFor, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { EXIT, exitCodeFor, SetupError } from "./exit-codes.js";
 import { run, type Progress } from "./runner.js";
 import { FLAGS, loadSpec, SpecError } from "./spec-parse.js";
-import { CHECKERS, type CheckerName } from "./spec.js";
+import { CHECKERS, type CheckerName, type Spec } from "./spec.js";
 import { FILES, listRuns, readResults, writeJson, type RunResults } from "./store.js";
 import { formatSummary, verdictWord } from "./summary.js";
 
 class UsageError extends Error {}
+
+const MIB = 1024 * 1024;
 
 const program = new Command()
   .name("redline")
@@ -60,27 +69,68 @@ runCmd.action(async (specFile: string | undefined, options: Record<string, strin
 
 program
   .command("check")
-  .description("re-run the checkers on a stored history (a run folder or a history.jsonl)")
-  .argument("<path>", "run folder or history.jsonl")
+  .description("re-run the checkers on a stored history: a run folder, a history.jsonl, or a Jepsen/Knossos EDN history")
+  .argument("<path>", "run folder, history.jsonl or history.edn")
   .option("--checkers <names>", `checkers to run, comma-separated (${CHECKERS.join(", ")}); default: the run's own`)
-  .action((path: string, options: { checkers?: string }) => {
-    const { runDir, historyFile } = locate(path);
-    const specFile = join(runDir, FILES.spec);
-    const spec = existsSync(specFile) ? loadSpec({ file: specFile }) : undefined;
-    const names = options.checkers ? parseCheckerList(options.checkers) : spec ? checkersFor(spec) : (["stats"] as CheckerName[]);
-    const history = parseHistory(readText(historyFile), historyFile);
-    const checked = runCheckers(history, names);
-    const previous = readResults(runDir);
+  .option("--model <name>", `check linearizability with this model (${MODEL_NAMES.join(", ")})`)
+  .option("--time-limit <s>", "linearizability: seconds before giving up with unknown", String(DEFAULT_LIMITS.timeLimitMs / 1000))
+  .option("--memory-limit <mb>", "linearizability: MiB of search cache before giving up with unknown", String(DEFAULT_LIMITS.memoryBytes / MIB))
+  .option("--out <dir>", "folder for the views (default: the run folder, or the history's folder)")
+  .action(async (path: string, options: CheckOptions) => {
+    const input = locate(path);
+    const spec = input.specFile ? loadSpec({ file: input.specFile }) : undefined;
+    const history = readHistory(input.historyFile);
+    const checkers = chooseCheckers(options, spec);
+    const checked = await runCheckersWith(history, checkers);
+    const outDir = options.out ?? input.runDir;
+    mkdirSync(outDir, { recursive: true });
+    const previous = input.specFile ? readResults(input.runDir) : undefined;
     const results: RunResults = {
-      ...(previous ?? { name: spec?.name ?? basename(runDir), seed: spec?.seed ?? 0, startedAt: "", finishedAt: "" }),
+      ...(previous ?? { name: spec?.name ?? basename(input.historyFile), seed: spec?.seed ?? 0, startedAt: "", finishedAt: "" }),
       valid: checked.valid,
       opCounts: opCounts(history),
-      checkers: checked.checkers,
+      checkers: storeArtifacts(outDir, checked.checkers),
     };
-    if (existsSync(specFile)) writeJson(join(runDir, FILES.results), results);
-    process.stdout.write(formatSummary(results, runDir) + "\n");
+    writeJson(join(outDir, FILES.results), results);
+    process.stdout.write(formatSummary(results, outDir) + "\n");
     process.exitCode = exitCodeFor(results.valid);
   });
+
+interface CheckOptions {
+  checkers?: string;
+  model?: string;
+  timeLimit: string;
+  memoryLimit: string;
+  out?: string;
+}
+
+/** --model means linearizability with that model, besides any --checkers; otherwise the run's own checkers. */
+function chooseCheckers(options: CheckOptions, spec: Spec | undefined): Checker[] {
+  const limits = {
+    timeLimitMs: positiveNumber("--time-limit", options.timeLimit) * 1000,
+    memoryBytes: positiveNumber("--memory-limit", options.memoryLimit) * MIB,
+  };
+  const named = options.checkers ? parseCheckerList(options.checkers) : options.model ? [] : spec ? checkersFor(spec) : ["stats" as const];
+  const checkers = named.map((n) => (n === "linearizable" ? linearizableChecker("kv", limits) : CHECKER_BY_NAME[n]));
+  if (options.model) {
+    if (!MODEL_NAMES.includes(options.model)) {
+      throw new UsageError(`--model: '${options.model}' is not a model; expected one of ${MODEL_NAMES.join(", ")}`);
+    }
+    checkers.unshift(linearizableChecker(options.model, limits));
+  }
+  return checkers;
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: '${text}' is not a positive number`);
+  return n;
+}
+
+function readHistory(file: string): Op[] {
+  const text = readText(file);
+  return file.endsWith(".edn") ? parseEdnHistory(text, file) : parseHistory(text, file);
+}
 
 program
   .command("ls")
@@ -99,14 +149,21 @@ program
     }
   });
 
-function locate(path: string): { runDir: string; historyFile: string } {
+interface Located {
+  runDir: string;
+  historyFile: string;
+  /** The run's test.yaml, when the history belongs to a run folder. */
+  specFile?: string;
+}
+
+function locate(path: string): Located {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
-  if (statSync(path).isDirectory()) {
-    const historyFile = join(path, FILES.history);
-    if (!existsSync(historyFile)) throw new UsageError(`${path}: not a run folder (no ${FILES.history})`);
-    return { runDir: resolve(path), historyFile };
-  }
-  return { runDir: resolve(dirname(path)), historyFile: path };
+  const isDir = statSync(path).isDirectory();
+  const runDir = resolve(isDir ? path : dirname(path));
+  const historyFile = isDir ? join(runDir, FILES.history) : path;
+  if (!existsSync(historyFile)) throw new UsageError(`${path}: not a run folder (no ${FILES.history})`);
+  const specFile = join(runDir, FILES.spec);
+  return { runDir, historyFile, specFile: existsSync(specFile) ? specFile : undefined };
 }
 
 function parseCheckerList(text: string): CheckerName[] {

@@ -4,11 +4,12 @@
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import type { Redis } from "ioredis";
+import { opsToEdn } from "../history/edn.js";
 import { nemesesFor } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/workload.js";
-import { checkersFor, opCounts, runCheckers } from "./check.js";
+import { checkersFor, opCounts, runCheckers, storeArtifacts } from "./check.js";
 import { createClient, remoteAddress } from "./client.js";
 import { Recorder } from "./recorder.js";
 import { Rng } from "./rng.js";
@@ -101,7 +102,8 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
 
   phase = "check";
   const history = recorder.history();
-  const checked = runCheckers(history, checkersFor(spec));
+  writeFileSync(join(runDir, FILES.historyEdn), opsToEdn(history));
+  const checked = await runCheckers(history, checkersFor(spec));
   const interrupted = signal.aborted ? String(signal.reason ?? "aborted") : undefined;
   const results: RunResults = {
     name: spec.name,
@@ -113,7 +115,7 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
     error,
     interrupted,
     opCounts: opCounts(history),
-    checkers: checked.checkers,
+    checkers: storeArtifacts(runDir, checked.checkers),
   };
   writeJson(join(runDir, FILES.results), results);
   return { runDir, results };

@@ -17,6 +17,7 @@ import {
   TARGETS,
   TOPOLOGIES,
   WORKLOADS,
+  WORKLOAD_CHECKERS,
   type CheckerName,
   type NemesisName,
   type NemesisTarget,
@@ -179,9 +180,9 @@ const FIELDS: readonly Field[] = [
   {
     path: "workload.keys",
     flag: "--keys",
-    description: "keys, 1..100000 (default 5 for register, 1 otherwise)",
+    description: "keys, 1..100000 (default 5 for register and cas-register, 1 otherwise)",
     type: int(1, 100_000),
-    default: (r) => (r.str("workload.type") === "register" ? 5 : 1),
+    default: (r) => (r.str("workload.type").includes("register") ? 5 : 1),
   },
   { path: "workload.concurrency", flag: "--concurrency", description: "client workers, 1..1000 (default 5)", type: int(1, 1000), default: 5 },
   { path: "workload.rate", flag: "--rate", description: "total ops/s, 1..100000 (default 100)", type: int(1, 100_000), default: 100 },
@@ -828,18 +829,13 @@ function checkNemesisTargets(c: CrossCheck): void {
   });
 }
 
-/** Checkers that can judge a workload's history: its own, plus generic ones. */
-function checkersFor(workload: WorkloadName): CheckerName[] {
-  return CHECKERS.filter((ch) => ch === "stats" || ch === workload);
-}
-
 function checkCheckers(c: CrossCheck): void {
   if (!c.usable("checkers", "workload.type")) return;
   const workload = c.spec.workload.type;
-  const allowed = checkersFor(workload);
+  const allowed = WORKLOAD_CHECKERS[workload];
   c.spec.checkers.forEach((checker, i) => {
     if (allowed.includes(checker)) return;
-    c.report("checkers", `'${checker}' checks the ${checker} workload, but workload.type is ${workload}; expected one of ${allowed.join(", ")}`, i);
+    c.report("checkers", `'${checker}' cannot judge the ${workload} workload (workload.type); expected one of ${allowed.join(", ")}`, i);
   });
 }
 

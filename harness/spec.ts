@@ -3,11 +3,11 @@
 
 export const TARGETS = ["redis"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
-export const WORKLOADS = ["register", "counter", "set"] as const;
+export const WORKLOADS = ["register", "cas-register", "counter", "set"] as const;
 export const NEMESES = ["none", "kill", "pause", "failover"] as const;
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
-export const CHECKERS = ["set", "counter", "stats"] as const;
+export const CHECKERS = ["linearizable", "set", "counter", "stats"] as const;
 
 export type TargetName = (typeof TARGETS)[number];
 export type TopologyName = (typeof TOPOLOGIES)[number];
@@ -16,6 +16,14 @@ export type NemesisName = (typeof NEMESES)[number];
 export type NemesisTarget = (typeof NEMESIS_TARGETS)[number];
 export type Persistence = (typeof PERSISTENCE)[number];
 export type CheckerName = (typeof CHECKERS)[number];
+
+/** The checkers that can judge each workload's history; all of them run unless the spec picks some. */
+export const WORKLOAD_CHECKERS: Record<WorkloadName, readonly CheckerName[]> = {
+  register: ["linearizable", "stats"],
+  "cas-register": ["linearizable", "stats"],
+  counter: ["counter", "stats"],
+  set: ["set", "stats"],
+};
 
 export interface TopologySpec {
   type: TopologyName;

@@ -6,6 +6,7 @@ import type { Validity } from "../checkers/checker.js";
 export const FILES = {
   spec: "test.yaml",
   history: "history.jsonl",
+  historyEdn: "history.edn",
   results: "results.json",
   processes: "processes.json",
 } as const;

@@ -14,7 +14,7 @@ export function formatSummary(results: RunResults, runDir: string): string {
   if (results.error) lines.push(`  error: ${results.error}`);
   lines.push(`  ops: ${c.invoke ?? 0} invoked, ${c.ok ?? 0} ok, ${c.fail ?? 0} fail, ${c.info ?? 0} info; ${c.nemesis ?? 0} nemesis ops`);
   for (const [name, v] of Object.entries(results.checkers)) {
-    lines.push(`  ${name.padEnd(8)} ${verdictWord(v.valid).padEnd(8)} ${v.summary}`);
+    lines.push(`  ${name.padEnd(12)} ${verdictWord(v.valid).padEnd(8)} ${v.summary}`);
   }
   const lost = lostWrites(results);
   if (lost.length > 0) {

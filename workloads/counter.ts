@@ -5,7 +5,6 @@ import type { Rng } from "../harness/rng.js";
 import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class CounterWorkload implements Workload {
-  readonly checkers = ["counter", "stats"] as const;
   private readonly keys: string[];
 
   constructor(keyCount: number) {

@@ -1,4 +1,5 @@
 import type { WorkloadSpec } from "../harness/spec.js";
+import { CasRegisterWorkload } from "./cas-register.js";
 import { CounterWorkload } from "./counter.js";
 import { RegisterWorkload } from "./register.js";
 import { SetWorkload } from "./set.js";
@@ -8,6 +9,8 @@ export function createWorkload(spec: WorkloadSpec): Workload {
   switch (spec.type) {
     case "register":
       return new RegisterWorkload(spec.keys);
+    case "cas-register":
+      return new CasRegisterWorkload(spec.keys);
     case "counter":
       return new CounterWorkload(spec.keys);
     case "set":

@@ -1,11 +1,10 @@
-// Reads and writes of unique values on several keys: a register per key. Judged for
-// linearizability by the kv model once that checker lands; stats until then.
+// Reads and writes of unique values on several keys: a register per key, judged for
+// linearizability by the kv model.
 import type { Redis } from "ioredis";
 import type { Rng } from "../harness/rng.js";
 import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class RegisterWorkload implements Workload {
-  readonly checkers = ["stats"] as const;
   private readonly keys: string[];
   private nextValue = 1;
 

@@ -5,7 +5,6 @@ import type { Rng } from "../harness/rng.js";
 import { keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class SetWorkload implements Workload {
-  readonly checkers = ["set", "stats"] as const;
   private readonly keys: string[];
   private nextValue = 1;
 

@@ -2,7 +2,6 @@
 // which checkers judge the resulting history.
 import type { Redis } from "ioredis";
 import type { Rng } from "../harness/rng.js";
-import type { CheckerName } from "../harness/spec.js";
 
 /** What an invocation carries: the op's function, key and argument. */
 export interface OpInput {
@@ -11,8 +10,8 @@ export interface OpInput {
   value?: unknown;
 }
 
+/** Which checkers judge a workload is in harness/spec.ts (WORKLOAD_CHECKERS), so specs can be validated without one. */
 export interface Workload {
-  readonly checkers: readonly CheckerName[];
   /** The next invocation of a worker. Values written are unique across the run. */
   next(rng: Rng): OpInput;
   /** Performs one op; resolves with the value for the `ok` completion, rejects on any error. */

@@ -39,6 +39,15 @@ interface Entry {
 interface StateSet<S> {
   states: S[];
   key: string;
+  /** 32-bit hash of `key`, computed once per set. */
+  hash: number;
+}
+
+/** A visited configuration: the linearized set (its bits and second hash word) and the state set's key. */
+interface Seen {
+  bits: Uint32Array;
+  h2: number;
+  stateKey: string;
 }
 
 interface Frame<S> {
@@ -50,7 +59,16 @@ const MAX_COUNTEREXAMPLES = 3;
 /** How often (in search steps) the clock and the cache size are looked at. */
 const CHECK_EVERY = 4096;
 
+/**
+ * Recording counterexamples costs time on every backtrack, so the first search runs
+ * without it; only a history found illegal is searched again to explain why.
+ */
 export function searchLinearization<S>(model: Model<S>, ops: readonly LinOp[], limits: SearchLimits): SearchResult {
+  const quick = search(model, ops, limits, false);
+  return quick.verdict === "illegal" ? search(model, ops, limits, true) : quick;
+}
+
+function search<S>(model: Model<S>, ops: readonly LinOp[], limits: SearchLimits, explain: boolean): SearchResult {
   const n = ops.length;
   if (n === 0) return { verdict: "ok" };
   const head = buildEntries(ops);
@@ -59,7 +77,7 @@ export function searchLinearization<S>(model: Model<S>, ops: readonly LinOp[], l
   const zobrist = zobristTable(n);
   let h1 = 0;
   let h2 = 0;
-  const cache = new Map<string, Uint32Array[]>();
+  const cache = new Map<number, Seen[]>();
   let cacheBytes = 0;
   const entryBytes = words * 4 + 96;
 
@@ -82,9 +100,8 @@ export function searchLinearization<S>(model: Model<S>, ops: readonly LinOp[], l
         const n1 = h1 ^ zobrist[2 * id];
         const n2 = h2 ^ zobrist[2 * id + 1];
         linearized[id >>> 5] |= 1 << (id & 31);
-        const key = `${n1}:${n2}:${next.key}`;
-        if (remember(cache, key, linearized)) {
-          cacheBytes += entryBytes + key.length * 2;
+        if (remember(cache, n1 ^ next.hash, n2, next.key, linearized)) {
+          cacheBytes += entryBytes + next.key.length * 2;
           calls.push({ entry, state });
           state = next;
           h1 = n1;
@@ -98,7 +115,7 @@ export function searchLinearization<S>(model: Model<S>, ops: readonly LinOp[], l
       entry = entry.next!;
     } else {
       // The return of an op that is not linearized yet: what was chosen so far cannot work.
-      if (calls.length >= bestLength) {
+      if (explain && calls.length >= bestLength) {
         const found = counterexample(model, calls, state, entry.id);
         if (calls.length > bestLength) best = [];
         bestLength = calls.length;
@@ -158,14 +175,16 @@ function unlift(call: Entry): void {
 }
 
 /** Adds the configuration to the cache; false when it was there already. */
-function remember(cache: Map<string, Uint32Array[]>, key: string, bits: Uint32Array): boolean {
-  const bucket = cache.get(key);
+function remember(cache: Map<number, Seen[]>, h1: number, h2: number, stateKey: string, bits: Uint32Array): boolean {
+  const bucket = cache.get(h1);
   if (bucket === undefined) {
-    cache.set(key, [bits.slice()]);
+    cache.set(h1, [{ bits: bits.slice(), h2, stateKey }]);
     return true;
   }
-  for (const seen of bucket) if (equalBits(seen, bits)) return false;
-  bucket.push(bits.slice());
+  for (const seen of bucket) {
+    if (seen.h2 === h2 && seen.stateKey === stateKey && equalBits(seen.bits, bits)) return false;
+  }
+  bucket.push({ bits: bits.slice(), h2, stateKey });
   return true;
 }
 
@@ -175,11 +194,24 @@ function equalBits(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 function setOf<S>(model: Model<S>, states: S[]): StateSet<S> {
-  if (states.length === 1) return { states, key: model.key(states[0]) };
+  if (states.length === 1) return single(model, states[0]);
   const byKey = new Map<string, S>();
   for (const s of states) byKey.set(model.key(s), s);
   const keys = [...byKey.keys()].sort();
-  return { states: keys.map((k) => byKey.get(k)!), key: keys.join("\u0001") };
+  const key = keys.join("\u0001");
+  return { states: keys.map((k) => byKey.get(k)!), key, hash: hashString(key) };
+}
+
+function single<S>(model: Model<S>, state: S): StateSet<S> {
+  const key = model.key(state);
+  return { states: [state], key, hash: hashString(key) };
+}
+
+/** FNV-1a, mixed so that similar keys land far apart. */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
 }
 
 function stepSet<S>(model: Model<S>, set: StateSet<S>, op: LinOp): StateSet<S> | undefined {
@@ -187,7 +219,7 @@ function stepSet<S>(model: Model<S>, set: StateSet<S>, op: LinOp): StateSet<S> |
   if (op.ok && set.states.length === 1) {
     const next = model.step(set.states[0], op);
     if (next.length === 0) return undefined;
-    return next.length === 1 ? { states: next, key: model.key(next[0]) } : setOf(model, next);
+    return next.length === 1 ? single(model, next[0]) : setOf(model, next);
   }
   const next: S[] = op.ok ? [] : [...set.states];
   for (const s of set.states) for (const t of model.step(s, op)) next.push(t);

@@ -24,7 +24,16 @@ export interface Model<S = unknown> {
 
 /** Structural key of a JSON-like value. */
 export function valueKey(v: unknown): string {
+  if (typeof v === "number") return String(v); // the hot case, without JSON.stringify
   return v === undefined ? "null" : JSON.stringify(v);
+}
+
+/** Structural equality of JSON-like values (undefined reads as null). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a ?? null) === null) return (b ?? null) === null;
+  if (typeof a !== "object" || typeof b !== "object") return false;
+  return valueKey(a) === valueKey(b);
 }
 
 export function describeOpDefault(op: LinOp): string {

@@ -1,14 +1,14 @@
 // A read/write register, and the compare-and-set register of Knossos (cas [from to]).
 // Reads of a never-written register see null (Redis GET of a missing key).
 import type { LinOp } from "../linearizable/types.js";
-import { valueKey, type Model } from "./model.js";
+import { sameValue, valueKey, type Model } from "./model.js";
 
 function readWrite(state: unknown, op: LinOp): unknown[] | undefined {
   switch (op.f) {
     case "write":
       return [op.input ?? null];
     case "read":
-      return !op.ok || valueKey(op.output) === valueKey(state) ? [state] : [];
+      return !op.ok || sameValue(op.output, state) ? [state] : [];
   }
   return undefined;
 }
@@ -31,7 +31,7 @@ export const casRegisterModel: Model<unknown> = {
     const rw = readWrite(state, op);
     if (rw) return rw;
     if (op.f === "cas" && Array.isArray(op.input) && op.input.length === 2) {
-      return valueKey(op.input[0]) === valueKey(state) ? [op.input[1]] : [];
+      return sameValue(op.input[0], state) ? [op.input[1]] : [];
     }
     return [];
   },

@@ -438,11 +438,11 @@ describe("spec-parse", () => {
     it("checker that does not match the workload", () => {
       assert.equal(
         problemOf(yaml("workload:", "  type: counter", "checkers: [set]")),
-        "spec.yaml:3:12: checkers[0]: 'set' checks the set workload, but workload.type is counter; expected one of counter, stats",
+        "spec.yaml:3:12: checkers[0]: 'set' cannot judge the counter workload (workload.type); expected one of counter, stats",
       );
       assert.equal(
         problemOf(yaml("checkers: [stats, counter]")),
-        "spec.yaml:1:19: checkers[1]: 'counter' checks the counter workload, but workload.type is register; expected one of stats",
+        "spec.yaml:1:19: checkers[1]: 'counter' cannot judge the register workload (workload.type); expected one of linearizable, stats",
       );
     });
 
@@ -466,7 +466,7 @@ describe("spec-parse", () => {
       assert.match(problems[0], /^spec\.yaml:5:11: sentinel\.quorum: 3 is more than the 2 sentinels/);
       assert.match(problems[1], /^spec\.yaml:8:9: workload\.rate: 'fast' is not an integer/);
       assert.match(problems[2], /^spec\.yaml:9:1: bogus: unknown key/);
-      assert.match(problems[3], /^spec\.yaml:10:12: checkers\[0\]: 'set' checks the set workload/);
+      assert.match(problems[3], /^spec\.yaml:10:12: checkers\[0\]: 'set' cannot judge the/);
       assert.equal(problems[4], "--concurrency: 0 is out of range; expected an integer 1..1000");
     });
 
