@@ -1,5 +1,7 @@
 // Generated register histories for benchmarks: concurrent clients whose ops take effect
 // at a point inside their interval, so the history is linearizable by construction.
+// Plans live in typed arrays so that generating a million ops does not cost more memory
+// than the history itself.
 import type { Op } from "../history/op.js";
 import { Rng } from "../harness/rng.js";
 
@@ -10,53 +12,63 @@ export interface Shape {
   ops: number;
   /** Mean op latency relative to the gap between a client's ops: larger means more overlap. */
   overlap: number;
-  /** Fraction of ops whose outcome is unknown (info). */
+  /** Fraction of writes whose outcome is unknown (info). */
   infoRate: number;
 }
 
 export function generateRegisterHistory(shape: Shape, seed = 1): Op[] {
   const rng = new Rng(seed);
-  const values = new Map<string, number | null>();
-  const clientFree = new Array<number>(shape.clients).fill(0);
-  const planned: Array<{ process: number; key: string; write: boolean; call: number; ret: number; point: number; info: boolean; value: number }> = [];
-  for (let i = 0; i < shape.ops; i++) {
+  const n = shape.ops;
+  const call = new Float64Array(n);
+  const ret = new Float64Array(n);
+  const point = new Float64Array(n);
+  const key = new Int32Array(n);
+  const flags = new Uint8Array(n); // 1 write, 2 info
+  const clientFree = new Float64Array(shape.clients);
+  for (let i = 0; i < n; i++) {
     const client = i % shape.clients;
-    const call = clientFree[client] + Math.floor(rng.next() * 1000);
+    call[i] = clientFree[client] + Math.floor(rng.next() * 1000);
     const latency = 1 + Math.floor(rng.next() * 2000 * shape.overlap);
-    const ret = call + latency;
-    clientFree[client] = ret + 1;
-    planned.push({
-      process: client,
-      key: `k${rng.int(shape.keys)}`,
-      write: rng.next() < 0.5,
-      call,
-      ret,
-      point: call + rng.next() * latency,
-      info: rng.next() < shape.infoRate,
-      value: i + 1,
-    });
+    ret[i] = call[i] + latency;
+    clientFree[client] = ret[i] + 1;
+    key[i] = rng.int(shape.keys);
+    point[i] = call[i] + rng.next() * latency;
+    flags[i] = (rng.next() < 0.5 ? 1 : 0) | (rng.next() < shape.infoRate ? 2 : 0);
   }
   // Apply in linearization-point order to learn what each read returned.
-  const reads = new Map<number, number | null>();
-  const order = planned.map((_, i) => i).sort((a, b) => planned[a].point - planned[b].point);
-  for (const i of order) {
-    const p = planned[i];
-    if (p.write) values.set(p.key, p.value);
-    else reads.set(i, values.get(p.key) ?? null);
+  const readValue = new Float64Array(n).fill(-1); // -1: the key was never written (nil)
+  const current = new Float64Array(shape.keys).fill(-1);
+  const byPoint = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => point[a] - point[b]);
+  for (const i of byPoint) {
+    if (flags[i] & 1) current[key[i]] = i + 1;
+    else readValue[i] = current[key[i]];
   }
-  const events: Array<{ time: number; op: Omit<Op, "index"> }> = [];
-  const processOf = new Array<number>(shape.clients).fill(0).map((_, c) => c);
-  planned.forEach((p, i) => {
-    const process = processOf[p.process];
-    const f = p.write ? "write" : "read";
-    events.push({ time: p.call, op: { time: p.call, process, type: "invoke", f, key: p.key, value: p.write ? p.value : null } });
-    if (p.info && p.write) {
-      events.push({ time: p.ret, op: { time: p.ret, process, type: "info", f, key: p.key, value: p.value } });
-      processOf[p.process] += shape.clients; // a process that got info is retired
+  // Events: invocation 2i, completion 2i+1, sorted by time.
+  const byTime = Uint32Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => timeOf(a) - timeOf(b) || a - b);
+  function timeOf(e: number): number {
+    return e & 1 ? ret[e >>> 1] : call[e >>> 1];
+  }
+  // A client whose write ended in info continues as a new process, as in a real run.
+  const process = new Int32Array(n);
+  const retired = new Int32Array(shape.clients);
+  for (let i = 0; i < n; i++) {
+    const c = i % shape.clients;
+    process[i] = c + retired[c] * shape.clients;
+    if (flags[i] & 2 && flags[i] & 1) retired[c]++;
+  }
+  const ops: Op[] = new Array(2 * n);
+  byTime.forEach((e, index) => {
+    const i = e >>> 1;
+    const write = (flags[i] & 1) === 1;
+    const f = write ? "write" : "read";
+    const k = `k${key[i]}`;
+    if ((e & 1) === 0) {
+      ops[index] = { index, time: call[i], process: process[i], type: "invoke", f, key: k, value: write ? i + 1 : null };
     } else {
-      events.push({ time: p.ret, op: { time: p.ret, process, type: "ok", f, key: p.key, value: p.write ? p.value : reads.get(i) } });
+      const type = write && flags[i] & 2 ? "info" : "ok";
+      const value = write ? i + 1 : readValue[i] < 0 ? null : readValue[i];
+      ops[index] = { index, time: ret[i], process: process[i], type, f, key: k, value };
     }
   });
-  events.sort((a, b) => a.time - b.time);
-  return events.map((e, index) => ({ ...e.op, index }) as Op);
+  return ops;
 }

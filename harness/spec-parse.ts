@@ -18,12 +18,10 @@ import {
   TOPOLOGIES,
   WORKLOADS,
   WORKLOAD_CHECKERS,
-  type CheckerName,
   type NemesisName,
   type NemesisTarget,
   type Spec,
   type TopologyName,
-  type WorkloadName,
 } from "./spec.js";
 
 /** Bad input. `problems` holds one line per problem, each naming where it is and what is allowed. */

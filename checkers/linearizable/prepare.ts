@@ -37,10 +37,15 @@ export function toLinOps(history: History, model: Model<unknown>): LinOp[] {
   return ops;
 }
 
-/** The model's partition (or one part), with ids renumbered 0..n-1 within each part. */
+/**
+ * The model's partition (or one part), with ids renumbered 0..n-1 within each part. The ops
+ * are this module's own (made by toLinOps), so they are renumbered in place: a million-op
+ * history is not copied again.
+ */
 export function partition(ops: LinOp[], model: Model<unknown>): Part[] {
   const parts = model.partition ? model.partition(ops) : [{ label: "all", ops }];
-  return parts.map((p) => ({ label: p.label, ops: p.ops.map((op, id) => ({ ...op, id })) }));
+  for (const part of parts) part.ops.forEach((op, id) => (op.id = id));
+  return parts;
 }
 
 /** Nemesis start/stop pairs as intervals, for shading. */

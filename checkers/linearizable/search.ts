@@ -28,6 +28,8 @@ export interface SearchResult {
 
 interface Entry {
   id: number;
+  /** Position of the op's call in time order: its bit in the linearized set. */
+  bit: number;
   isCall: boolean;
   time: number;
   prev: Entry | null;
@@ -43,9 +45,15 @@ interface StateSet<S> {
   hash: number;
 }
 
-/** A visited configuration: the linearized set (its bits and second hash word) and the state set's key. */
+/**
+ * A visited configuration. Bits follow call order and the search moves forward in time,
+ * so a linearized set is nearly always "every op called before the first pending one,
+ * plus a few later ones": stored as that boundary and the few words after it, which
+ * keeps cache entries small however long the history is.
+ */
 interface Seen {
-  bits: Uint32Array;
+  boundary: number;
+  tail: Uint32Array;
   h2: number;
   stateKey: string;
 }
@@ -53,6 +61,8 @@ interface Seen {
 interface Frame<S> {
   entry: Entry;
   state: StateSet<S>;
+  /** Highest linearized bit before this frame's op was linearized. */
+  maxBit: number;
 }
 
 const MAX_COUNTEREXAMPLES = 3;
@@ -72,14 +82,13 @@ function search<S>(model: Model<S>, ops: readonly LinOp[], limits: SearchLimits,
   const n = ops.length;
   if (n === 0) return { verdict: "ok" };
   const head = buildEntries(ops);
-  const words = (n + 31) >>> 5;
-  const linearized = new Uint32Array(words);
+  const linearized = new Uint32Array((n + 31) >>> 5);
   const zobrist = zobristTable(n);
   let h1 = 0;
   let h2 = 0;
+  let maxBit = -1;
   const cache = new Map<number, Seen[]>();
   let cacheBytes = 0;
-  const entryBytes = words * 4 + 96;
 
   let state = setOf(model, [model.init()]);
   const calls: Array<Frame<S>> = [];
@@ -96,21 +105,26 @@ function search<S>(model: Model<S>, ops: readonly LinOp[], limits: SearchLimits,
     if (entry.isCall) {
       const next = stepSet(model, state, ops[entry.id]);
       if (next !== undefined) {
-        const id = entry.id;
-        const n1 = h1 ^ zobrist[2 * id];
-        const n2 = h2 ^ zobrist[2 * id + 1];
-        linearized[id >>> 5] |= 1 << (id & 31);
-        if (remember(cache, n1 ^ next.hash, n2, next.key, linearized)) {
-          cacheBytes += entryBytes + next.key.length * 2;
-          calls.push({ entry, state });
+        const bit = entry.bit;
+        const n1 = h1 ^ zobrist[2 * bit];
+        const n2 = h2 ^ zobrist[2 * bit + 1];
+        linearized[bit >>> 5] |= 1 << (bit & 31);
+        lift(entry);
+        const boundary = head.next === null ? n : head.next.bit;
+        const top = Math.max(maxBit, bit);
+        const added = remember(cache, n1 ^ next.hash, { boundary, tail: tailOf(linearized, boundary, top), h2: n2, stateKey: next.key });
+        if (added > 0) {
+          cacheBytes += added;
+          calls.push({ entry, state, maxBit });
           state = next;
           h1 = n1;
           h2 = n2;
-          lift(entry);
+          maxBit = top;
           entry = head.next!;
           continue;
         }
-        linearized[id >>> 5] &= ~(1 << (id & 31));
+        unlift(entry);
+        linearized[bit >>> 5] &= ~(1 << (bit & 31));
       }
       entry = entry.next!;
     } else {
@@ -124,16 +138,24 @@ function search<S>(model: Model<S>, ops: readonly LinOp[], limits: SearchLimits,
       const top = calls.pop();
       if (top === undefined) return { verdict: "illegal", counterexamples: best };
       state = top.state;
-      const id = top.entry.id;
-      linearized[id >>> 5] &= ~(1 << (id & 31));
-      h1 ^= zobrist[2 * id];
-      h2 ^= zobrist[2 * id + 1];
+      maxBit = top.maxBit;
+      const bit = top.entry.bit;
+      linearized[bit >>> 5] &= ~(1 << (bit & 31));
+      h1 ^= zobrist[2 * bit];
+      h2 ^= zobrist[2 * bit + 1];
       unlift(top.entry);
       entry = top.entry.next!;
     }
   }
   return { verdict: "ok" };
 }
+
+/** The words of the linearized set from the boundary's word to the highest linearized bit. */
+function tailOf(bits: Uint32Array, boundary: number, maxBit: number): Uint32Array {
+  return maxBit < boundary ? EMPTY : bits.slice(boundary >>> 5, (maxBit >>> 5) + 1);
+}
+
+const EMPTY = new Uint32Array(0);
 
 /** Call and return entries in time order (calls first at equal times: overlapping is the permissive reading). */
 function buildEntries(ops: readonly LinOp[]): Entry {
@@ -143,15 +165,17 @@ function buildEntries(ops: readonly LinOp[]): Entry {
     events.push({ id: op.id, isCall: false, time: op.ret });
   }
   events.sort((a, b) => a.time - b.time || (a.isCall === b.isCall ? a.id - b.id : a.isCall ? -1 : 1));
-  const head: Entry = { id: -1, isCall: false, time: -Infinity, prev: null, next: null, match: null };
+  const head: Entry = { id: -1, bit: -1, isCall: false, time: -Infinity, prev: null, next: null, match: null };
   const calls = new Map<number, Entry>();
   let last = head;
+  let bits = 0;
   for (const e of events) {
-    const entry: Entry = { ...e, prev: last, next: null, match: null };
+    const call = e.isCall ? undefined : calls.get(e.id)!;
+    const entry: Entry = { ...e, bit: call ? call.bit : bits++, prev: last, next: null, match: null };
     last.next = entry;
     last = entry;
-    if (e.isCall) calls.set(e.id, entry);
-    else calls.get(e.id)!.match = entry;
+    if (call) call.match = entry;
+    else calls.set(e.id, entry);
   }
   return head;
 }
@@ -174,22 +198,22 @@ function unlift(call: Entry): void {
   if (call.next) call.next.prev = call;
 }
 
-/** Adds the configuration to the cache; false when it was there already. */
-function remember(cache: Map<number, Seen[]>, h1: number, h2: number, stateKey: string, bits: Uint32Array): boolean {
+/** Adds the configuration to the cache; returns the bytes it took, or 0 when it was there already. */
+function remember(cache: Map<number, Seen[]>, h1: number, seen: Seen): number {
+  const bytes = 120 + seen.tail.length * 4 + seen.stateKey.length * 2;
   const bucket = cache.get(h1);
   if (bucket === undefined) {
-    cache.set(h1, [{ bits: bits.slice(), h2, stateKey }]);
-    return true;
+    cache.set(h1, [seen]);
+    return bytes;
   }
-  for (const seen of bucket) {
-    if (seen.h2 === h2 && seen.stateKey === stateKey && equalBits(seen.bits, bits)) return false;
-  }
-  bucket.push({ bits: bits.slice(), h2, stateKey });
-  return true;
+  for (const other of bucket) if (sameConfiguration(other, seen)) return 0;
+  bucket.push(seen);
+  return bytes;
 }
 
-function equalBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameConfiguration(a: Seen, b: Seen): boolean {
+  if (a.h2 !== b.h2 || a.boundary !== b.boundary || a.stateKey !== b.stateKey || a.tail.length !== b.tail.length) return false;
+  for (let i = 0; i < a.tail.length; i++) if (a.tail[i] !== b.tail[i]) return false;
   return true;
 }
 

@@ -10,17 +10,17 @@ export const kvModel: Model<unknown> = {
   partition(ops) {
     const byKey = new Map<string, LinOp[]>();
     for (const op of ops) {
-      const split = splitKey(op);
-      let part = byKey.get(split.key);
-      if (!part) byKey.set(split.key, (part = []));
-      part.push({ ...op, key: split.key, input: split.input, output: split.output });
+      const split = op.key === undefined ? splitKey(op) : undefined;
+      const key = split?.key ?? op.key!;
+      let part = byKey.get(key);
+      if (!part) byKey.set(key, (part = []));
+      part.push(split ? { ...op, ...split } : op);
     }
     return [...byKey.entries()].map(([label, part]) => ({ label, ops: part }));
   },
 };
 
 function splitKey(op: LinOp): { key: string; input: unknown; output: unknown } {
-  if (op.key !== undefined) return { key: op.key, input: op.input, output: op.output };
   // Jepsen's jepsen.independent: the value is [key value]; the output of an unknown op is absent.
   if (Array.isArray(op.input) && op.input.length === 2) {
     const output = Array.isArray(op.output) && op.output.length === 2 ? op.output[1] : undefined;

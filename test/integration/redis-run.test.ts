@@ -158,3 +158,28 @@ describe("redline run: settings reach the real nodes", function () {
     assert.equal(existsSync(join(dir, "results")), false);
   });
 });
+
+describe("redline run: linearizability against real Redis", function () {
+  this.timeout(120_000);
+
+  it("cas-register on standalone Redis is linearizable; the run folder has history.edn and the view", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli([
+      "run",
+      ...["--target", "redis", "--topology", "standalone", "--workload", "cas-register", "--keys", "2"],
+      ...["--concurrency", "8", "--rate", "400", "--time-limit", "4", "--seed", "11", "--results-dir", results],
+    ]);
+    assert.equal(res.code, 0, `${res.stderr}\n${res.stdout}`);
+    const runDir = onlyRunDir(results);
+    const verdict = readJson<RunResults>(join(runDir, "results.json"));
+    assert.equal(verdict.checkers.linearizable.valid, true, verdict.checkers.linearizable.summary);
+    const history = parseHistory(readFileSync(join(runDir, "history.jsonl"), "utf8"));
+    const cas = history.filter((o) => o.f === "cas");
+    assert.ok(cas.some((o) => o.type === "ok") && cas.some((o) => o.type === "fail"), "cas ops should both succeed and fail");
+    assert.ok(existsSync(join(runDir, "linearizability.html")));
+    assert.match(readFileSync(join(runDir, "history.edn"), "utf8"), /:f :cas/);
+    // The stored history re-checks to the same verdict.
+    const again = await runCli(["check", runDir]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+  });
+});
