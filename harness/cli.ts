@@ -86,7 +86,7 @@ program
     mkdirSync(outDir, { recursive: true });
     const previous = input.specFile ? readResults(input.runDir) : undefined;
     const results: RunResults = {
-      ...(previous ?? { name: spec?.name ?? basename(input.historyFile), seed: spec?.seed ?? 0, startedAt: "", finishedAt: "" }),
+      ...(previous ?? { name: spec?.name ?? basename(input.historyFile), seed: spec?.seed, startedAt: "", finishedAt: "" }),
       valid: checked.valid,
       opCounts: opCounts(history),
       checkers: storeArtifacts(outDir, checked.checkers),

@@ -14,7 +14,8 @@ export const FILES = {
 /** What results.json holds. */
 export interface RunResults {
   name: string;
-  seed: number;
+  /** Absent when a history was checked without its run's spec. */
+  seed?: number;
   valid: Validity;
   startedAt: string;
   finishedAt: string;

@@ -9,7 +9,8 @@ export function verdictWord(valid: Validity | undefined): string {
 export function formatSummary(results: RunResults, runDir: string): string {
   const lines: string[] = [];
   const c = results.opCounts;
-  lines.push(`${results.name} (seed ${results.seed}): ${verdictWord(results.valid)}`);
+  const seed = results.seed === undefined ? "" : ` (seed ${results.seed})`;
+  lines.push(`${results.name}${seed}: ${verdictWord(results.valid)}`);
   if (results.interrupted) lines.push(`  interrupted: ${results.interrupted}`);
   if (results.error) lines.push(`  error: ${results.error}`);
   lines.push(`  ops: ${c.invoke ?? 0} invoked, ${c.ok ?? 0} ok, ${c.fail ?? 0} fail, ${c.info ?? 0} info; ${c.nemesis ?? 0} nemesis ops`);

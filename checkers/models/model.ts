@@ -38,6 +38,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 export function describeOpDefault(op: LinOp): string {
   const input = op.input === undefined || op.input === null ? "" : ` ${valueKey(op.input)}`;
-  const output = op.ok ? (op.output === undefined ? "" : ` -> ${valueKey(op.output)}`) : " -> ?";
+  // A write's output repeats its input: show it only when it says something.
+  const silent = op.output === undefined || valueKey(op.output) === valueKey(op.input);
+  const output = op.ok ? (silent ? "" : ` -> ${valueKey(op.output)}`) : " -> ?";
   return `${op.f}${input}${output}`;
 }
