@@ -33,8 +33,10 @@ export function createClient(endpoint: Endpoint, opts: ClientOptions): Redis {
           sentinels: endpoint.sentinels,
           sentinelRetryStrategy: () => 100,
           sentinelCommandTimeout: opts.timeoutMs,
-          // Follow +switch-master as it happens, as a well-configured application does.
-          failoverDetector: true,
+          // No failoverDetector: in ioredis 6 a +switch-master that arrives while the client is
+          // still connecting aborts the connect and leaves the client ended for good. Clients
+          // follow a failover when their connection breaks (Sentinel kills client connections
+          // of a demoted primary) or on READONLY, as above.
         });
   client.on("error", () => undefined); // connection errors surface as op outcomes
   return client;

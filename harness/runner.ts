@@ -171,7 +171,7 @@ async function finalReads(spec: Spec, target: Target, workload: Workload, record
         await waitReady(client, spec.workload.timeoutMs);
         const outcome = await invoke(client, process, op, { workload, recorder, nodeOf: (c) => nodeOf(target, c) });
         if (outcome === "ok") break;
-        if (outcome === "info") {
+        if (outcome === "info" || client.status === "end") {
           process++;
           client.disconnect();
           client = connect(spec, target);

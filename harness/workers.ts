@@ -43,6 +43,11 @@ async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Prom
     await sleep(nextStart - Date.now(), opts.signal);
     if (opts.signal.aborted || Date.now() >= opts.deadline) break;
     nextStart = Math.max(nextStart + periodMs, Date.now());
+    if (client.status === "end") {
+      // ioredis gave up on this connection (a failed connect ends it for good); no op is in flight.
+      client = opts.connect();
+      await waitReady(client, opts.connectWaitMs, opts.signal);
+    }
     const outcome = await invoke(client, slot.current, opts.workload.next(rng), opts);
     if (outcome === "info") {
       // The op may still be in flight: continue as a new process on a new connection.
