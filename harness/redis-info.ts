@@ -7,7 +7,10 @@ export interface AdminAddress {
   /** Node id, for messages. */
   id?: string;
   host: string;
+  /** Where the harness reaches the node directly (behind the switch, when there is one). */
   port: number;
+  /** The port the node announces to others and clients use; the same as `port` without a switch. */
+  announcedPort?: number;
   password?: string;
 }
 
@@ -31,6 +34,10 @@ export async function adminCall(addr: AdminAddress, args: string[], timeoutMs = 
   } finally {
     client.disconnect();
   }
+}
+
+export function announcedPort(a: AdminAddress): number {
+  return a.announcedPort ?? a.port;
 }
 
 /** Parses INFO output into field -> value. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { opsToEdn } from "../history/edn.js";
-import { nemesesFor } from "../nemesis/index.js";
+import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/workload.js";
@@ -147,11 +147,10 @@ async function runPhase(
       connectWaitMs: spec.workload.timeoutMs,
     }),
     runSchedule(
-      nemesesFor(spec.nemesis.faults),
+      scheduledFaults(spec.nemesis),
       { target, rng: nemesisRng, roles: spec.nemesis.targets },
       {
-        intervalMs: spec.nemesis.intervalS * 1000,
-        durationMs: spec.nemesis.durationS * 1000,
+        mode: spec.nemesis.mode,
         deadline,
         signal,
         record: (f, value) => recorder.record("nemesis", "info", { f, value }),

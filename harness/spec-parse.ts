@@ -9,9 +9,12 @@
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { PARTITION_SHAPES, type PartitionShape } from "../nemesis/links.js";
 import {
   CHECKERS,
+  LAG_LINKS,
   NEMESES,
+  NEMESIS_MODES,
   NEMESIS_TARGETS,
   PERSISTENCE,
   TARGETS,
@@ -41,11 +44,11 @@ export type FlagValues = Readonly<Record<string, string | undefined>>;
 
 type ItemType =
   | { kind: "int"; min: number; max: number }
+  | { kind: "number"; min: number; minExclusive: boolean; max: number }
   | { kind: "enum"; noun: string; values: readonly string[] };
 
 type FieldType =
   | ItemType
-  | { kind: "number"; min: number; minExclusive: boolean; max: number }
   | { kind: "string"; noun: string; pattern: RegExp; expect: string }
   | { kind: "list"; item: ItemType; unique: boolean; nonEmpty: boolean };
 
@@ -61,8 +64,8 @@ interface Field {
   default?: Value | ((r: Resolver) => Value);
 }
 
-const int = (min: number, max: number): FieldType => ({ kind: "int", min, max });
-const positive = (max: number): FieldType => ({ kind: "number", min: 0, minExclusive: true, max });
+const int = (min: number, max: number): ItemType => ({ kind: "int", min, max });
+const positive = (max: number): ItemType => ({ kind: "number", min: 0, minExclusive: true, max });
 const oneOf = (noun: string, values: readonly string[]): ItemType => ({ kind: "enum", noun, values });
 const listOf = (item: ItemType, opts: { unique: boolean; nonEmpty: boolean }): FieldType => ({ kind: "list", item, ...opts });
 
@@ -199,6 +202,13 @@ const FIELDS: readonly Field[] = [
     default: ["none"],
   },
   {
+    path: "nemesis.mode",
+    flag: "--nemesis-mode",
+    description: `${NEMESIS_MODES.join(" or ")}: faults picked at random or in the order listed (default random)`,
+    type: oneOf("nemesis mode", NEMESIS_MODES),
+    default: "random",
+  },
+  {
     path: "nemesis.targets",
     flag: "--nemesis-targets",
     description: `roles a fault may hit: ${NEMESIS_TARGETS.join(", ")} (default primary)`,
@@ -218,6 +228,48 @@ const FIELDS: readonly Field[] = [
     description: "seconds a fault lasts, > 0 and <= 3600 (default 5)",
     type: positive(3600),
     default: 5,
+  },
+  {
+    path: "nemesis.intervals",
+    flag: "--nemesis-intervals",
+    description: "per fault, in the order of nemesis.faults: seconds before it (default: nemesis.interval)",
+    type: listOf(positive(3600), { unique: false, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "nemesis.durations",
+    flag: "--nemesis-durations",
+    description: "per fault, in the order of nemesis.faults: seconds it lasts (default: nemesis.duration)",
+    type: listOf(positive(3600), { unique: false, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "nemesis.partitions",
+    flag: "--partitions",
+    description: `partition shapes to pick from: ${PARTITION_SHAPES.join(", ")} (default primary-with-clients; clients-only on standalone)`,
+    type: listOf(oneOf("partition shape", PARTITION_SHAPES), { unique: true, nonEmpty: true }),
+    default: (r) => (r.str("topology.type") === "standalone" ? ["clients-only"] : ["primary-with-clients"]),
+  },
+  {
+    path: "nemesis.lag-ms",
+    flag: "--lag-ms",
+    description: "lag fault: added latency in ms, 1..60000 (default 200)",
+    type: int(1, 60_000),
+    default: 200,
+  },
+  {
+    path: "nemesis.lag-jitter-ms",
+    flag: "--lag-jitter-ms",
+    description: "lag fault: jitter in ms, 0..60000 (default 50)",
+    type: int(0, 60_000),
+    default: 50,
+  },
+  {
+    path: "nemesis.lag-links",
+    flag: "--lag-links",
+    description: `lag fault: links slowed, ${LAG_LINKS.join(", ")} (default primary-replicas; clients on standalone)`,
+    type: oneOf("set of links", LAG_LINKS),
+    default: (r) => (r.str("topology.type") === "standalone" ? "clients" : "primary-replicas"),
   },
   {
     path: "time-limit",
@@ -317,9 +369,8 @@ function expectation(type: FieldType): string {
     case "enum":
       return `one of ${type.values.join(", ")}`;
     case "list":
-      return type.item.kind === "int"
-        ? `a list of integers ${type.item.min}..${type.item.max}`
-        : `a list of ${type.item.values.join(", ")}`;
+      if (type.item.kind === "enum") return `a list of ${type.item.values.join(", ")}`;
+      return `a list of ${expectation(type.item).replace(/^an? /, "").replace(/^(integer|number)/, "$1s")}`;
   }
 }
 
@@ -602,7 +653,7 @@ class Resolver {
     return this.value(path) === undefined ? undefined : this.str(path);
   }
 
-  ints(path: string): number[] {
+  numbers(path: string): number[] {
     return this.list(path).map((v) => {
       if (typeof v !== "number") throw new Error(`spec-parse: ${path} has a non-number`);
       return v;
@@ -657,7 +708,7 @@ function buildSpec(r: Resolver): Spec {
     replication: {
       minReplicasToWrite: r.num("replication.min-replicas-to-write"),
       minReplicasMaxLag: r.num("replication.min-replicas-max-lag"),
-      replicaPriority: padPriorities(r.ints("replication.replica-priority"), replicas),
+      replicaPriority: padPriorities(r.numbers("replication.replica-priority"), replicas),
     },
     // Absent, not undefined, so a resolved spec deep-equals its YAML round trip.
     ...(requirepass === undefined ? {} : { requirepass }),
@@ -671,9 +722,14 @@ function buildSpec(r: Resolver): Spec {
     },
     nemesis: {
       faults: r.someOf(NEMESES, "nemesis.faults"),
+      mode: r.oneOf(NEMESIS_MODES, "nemesis.mode"),
       targets: r.someOf(NEMESIS_TARGETS, "nemesis.targets"),
       intervalS: r.num("nemesis.interval"),
       durationS: r.num("nemesis.duration"),
+      intervalsS: r.numbers("nemesis.intervals"),
+      durationsS: r.numbers("nemesis.durations"),
+      partitions: r.someOf(PARTITION_SHAPES, "nemesis.partitions"),
+      lag: { ms: r.num("nemesis.lag-ms"), jitterMs: r.num("nemesis.lag-jitter-ms"), links: r.oneOf(LAG_LINKS, "nemesis.lag-links") },
     },
     timeLimitS: r.num("time-limit"),
     setupTimeoutS: r.num("setup-timeout"),
@@ -827,6 +883,46 @@ function checkNemesisTargets(c: CrossCheck): void {
   });
 }
 
+/** Per-fault timings line up with the faults, one entry each at most. */
+function checkPerFaultTimings(c: CrossCheck): void {
+  if (!c.usable("nemesis.faults")) return;
+  const faults = c.spec.nemesis.faults.length;
+  for (const [path, list] of [
+    ["nemesis.intervals", c.spec.nemesis.intervalsS],
+    ["nemesis.durations", c.spec.nemesis.durationsS],
+  ] as const) {
+    if (c.usable(path) && list.length > faults) {
+      c.report(path, `${list.length} entries for ${faults} fault${faults === 1 ? "" : "s"} (nemesis.faults); expected at most one per fault, in the same order`);
+    }
+  }
+}
+
+/** The nodes a partition shape needs: sentinels to isolate one, several nodes to split them. */
+function partitionNeeds(shape: PartitionShape, topology: Spec["topology"]): string | undefined {
+  const nodes = 1 + topology.replicas + topology.sentinels;
+  if (shape === "isolate-sentinel" && topology.sentinels === 0) return "topology sentinel";
+  if (shape === "bridge" && nodes < 3) return "at least 3 nodes";
+  const needsReplicas: readonly PartitionShape[] = ["isolate-replica", "primary-with-clients", "halves", "majority-minority", "majorities-ring", "bridge"];
+  if (needsReplicas.includes(shape) && topology.replicas === 0) return `topology ${REPLICA_TOPOLOGIES}`;
+  return undefined;
+}
+
+function checkNetworkFaults(c: CrossCheck): void {
+  if (!c.usable("topology.type", "topology.replicas", "topology.sentinels")) return;
+  const { topology } = c.spec;
+  // Only values the spec gives: the defaults are chosen to fit the topology.
+  if (c.given("nemesis.partitions") && c.usable("nemesis.partitions")) {
+    const possible = PARTITION_SHAPES.filter((shape) => partitionNeeds(shape, topology) === undefined);
+    c.spec.nemesis.partitions.forEach((shape, i) => {
+      const needs = partitionNeeds(shape, topology);
+      if (needs) c.report("nemesis.partitions", `'${shape}' needs ${needs} (topology.type is ${topology.type}); expected one of ${possible.join(", ")}`, i);
+    });
+  }
+  if (c.given("nemesis.lag-links") && c.usable("nemesis.lag-links") && c.spec.nemesis.lag.links === "primary-replicas" && topology.replicas === 0) {
+    c.report("nemesis.lag-links", `'primary-replicas' needs replicas (topology.type is ${topology.type}); expected clients or all`);
+  }
+}
+
 function checkCheckers(c: CrossCheck): void {
   if (!c.usable("checkers", "workload.type")) return;
   const workload = c.spec.workload.type;
@@ -844,6 +940,8 @@ const CROSS_CHECKS: ReadonlyArray<(c: CrossCheck) => void> = [
   checkReplicaLimits,
   checkFaults,
   checkNemesisTargets,
+  checkPerFaultTimings,
+  checkNetworkFaults,
   checkCheckers,
 ];
 
@@ -910,7 +1008,19 @@ export function specToYaml(spec: Spec): string {
     ...(spec.requirepass === undefined ? {} : { requirepass: spec.requirepass }),
     persistence: spec.persistence,
     workload: { type: w.type, keys: w.keys, concurrency: w.concurrency, rate: w.rate, "timeout-ms": w.timeoutMs },
-    nemesis: { faults: n.faults, targets: n.targets, interval: n.intervalS, duration: n.durationS },
+    nemesis: {
+      faults: n.faults,
+      mode: n.mode,
+      targets: n.targets,
+      interval: n.intervalS,
+      duration: n.durationS,
+      intervals: n.intervalsS,
+      durations: n.durationsS,
+      partitions: n.partitions,
+      "lag-ms": n.lag.ms,
+      "lag-jitter-ms": n.lag.jitterMs,
+      "lag-links": n.lag.links,
+    },
     "time-limit": spec.timeLimitS,
     "setup-timeout": spec.setupTimeoutS,
     checkers: spec.checkers,

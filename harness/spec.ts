@@ -1,10 +1,14 @@
 // The test spec: what a run does. Parsed from YAML and/or CLI flags by spec-parse.ts,
 // validated completely before anything starts.
+import type { PartitionShape } from "../nemesis/links.js";
 
 export const TARGETS = ["redis"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
 export const WORKLOADS = ["register", "cas-register", "counter", "set"] as const;
-export const NEMESES = ["none", "kill", "pause", "failover"] as const;
+export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"] as const;
+export const NEMESIS_MODES = ["random", "sequence"] as const;
+/** Which links a lag fault slows. */
+export const LAG_LINKS = ["primary-replicas", "clients", "all"] as const;
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
 export const CHECKERS = ["linearizable", "set", "counter", "stats"] as const;
@@ -16,6 +20,8 @@ export type NemesisName = (typeof NEMESES)[number];
 export type NemesisTarget = (typeof NEMESIS_TARGETS)[number];
 export type Persistence = (typeof PERSISTENCE)[number];
 export type CheckerName = (typeof CHECKERS)[number];
+export type NemesisMode = (typeof NEMESIS_MODES)[number];
+export type LagLinks = (typeof LAG_LINKS)[number];
 
 /** The checkers that can judge each workload's history; all of them run unless the spec picks some. */
 export const WORKLOAD_CHECKERS: Record<WorkloadName, readonly CheckerName[]> = {
@@ -61,12 +67,20 @@ export interface WorkloadSpec {
 
 export interface NemesisSpec {
   faults: NemesisName[];
+  /** random: each fault picked by the seeded RNG; sequence: the faults in the order listed, round and round. */
+  mode: NemesisMode;
   /** Roles a kill or pause may hit, picked by the seeded RNG. */
   targets: NemesisTarget[];
   /** Seconds between the end of one fault and the start of the next. */
   intervalS: number;
   /** Seconds a fault lasts (a kill restarts, a pause resumes, after this). */
   durationS: number;
+  /** Per fault, in the order of `faults`: its own interval / duration; missing entries use the ones above. */
+  intervalsS: number[];
+  durationsS: number[];
+  /** Shapes a partition fault picks from. */
+  partitions: PartitionShape[];
+  lag: { ms: number; jitterMs: number; links: LagLinks };
 }
 
 export interface Spec {

@@ -1,15 +1,38 @@
-import type { NemesisName } from "../harness/spec.js";
+import type { NemesisName, NemesisSpec } from "../harness/spec.js";
 import { failoverNemesis } from "./failover.js";
 import { killNemesis } from "./kill.js";
+import { lagNemesis } from "./lag.js";
 import type { Nemesis } from "./nemesis.js";
+import { partitionNemesis } from "./partition.js";
 import { pauseNemesis } from "./pause.js";
+import type { ScheduledFault } from "./schedule.js";
 
-const NEMESES: Record<Exclude<NemesisName, "none">, Nemesis> = {
-  kill: killNemesis,
-  pause: pauseNemesis,
-  failover: failoverNemesis,
-};
+function nemesisFor(fault: Exclude<NemesisName, "none">, spec: NemesisSpec): Nemesis {
+  switch (fault) {
+    case "kill":
+      return killNemesis;
+    case "pause":
+      return pauseNemesis;
+    case "failover":
+      return failoverNemesis;
+    case "partition":
+      return partitionNemesis(spec.partitions);
+    case "lag":
+      return lagNemesis(spec.lag);
+  }
+}
 
-export function nemesesFor(faults: readonly NemesisName[]): Nemesis[] {
-  return faults.filter((f): f is Exclude<NemesisName, "none"> => f !== "none").map((f) => NEMESES[f]);
+/** The spec's faults with their own timing (per-fault settings, else the common ones). */
+export function scheduledFaults(spec: NemesisSpec): ScheduledFault[] {
+  return spec.faults.flatMap((fault, i) =>
+    fault === "none"
+      ? []
+      : [
+          {
+            nemesis: nemesisFor(fault, spec),
+            intervalMs: (spec.intervalsS[i] ?? spec.intervalS) * 1000,
+            durationMs: (spec.durationsS[i] ?? spec.durationS) * 1000,
+          },
+        ],
+  );
 }

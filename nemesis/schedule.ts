@@ -1,12 +1,18 @@
-// The schedule: wait `interval`, start a fault chosen by the seeded RNG, hold it for
-// `duration`, end it; repeat until the time limit. Every start and end is a nemesis op
-// in the history, so reports can shade fault periods.
+// The schedule: pick a fault (by the seeded RNG, or the next in the listed order), wait its
+// interval, start it, hold it for its duration, end it; repeat until the time limit. Every
+// start and end is a nemesis op in the history, so reports can shade fault periods.
+import type { NemesisMode } from "../harness/spec.js";
 import { sleep } from "../harness/sleep.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
 
-export interface ScheduleOptions {
+export interface ScheduledFault {
+  nemesis: Nemesis;
   intervalMs: number;
   durationMs: number;
+}
+
+export interface ScheduleOptions {
+  mode: NemesisMode;
   /** Date.now() value at which the workload ends. */
   deadline: number;
   signal: AbortSignal;
@@ -16,13 +22,13 @@ export interface ScheduleOptions {
   onChange?(fault: string | undefined): void;
 }
 
-export async function runSchedule(nemeses: readonly Nemesis[], ctx: FaultContext, opts: ScheduleOptions): Promise<void> {
-  if (nemeses.length === 0) return;
+export async function runSchedule(faults: readonly ScheduledFault[], ctx: FaultContext, opts: ScheduleOptions): Promise<void> {
+  if (faults.length === 0) return;
   const remaining = () => opts.deadline - Date.now();
-  while (!opts.signal.aborted) {
-    await sleep(Math.min(opts.intervalMs, remaining()), opts.signal);
+  for (let round = 0; !opts.signal.aborted; round++) {
+    const { nemesis, intervalMs, durationMs } = opts.mode === "sequence" ? faults[round % faults.length] : ctx.rng.pick(faults);
+    await sleep(Math.min(intervalMs, remaining()), opts.signal);
     if (opts.signal.aborted || remaining() <= 0) return;
-    const nemesis = ctx.rng.pick(nemeses);
     let fault: ActiveFault | undefined;
     try {
       fault = await nemesis.start(ctx);
@@ -34,7 +40,7 @@ export async function runSchedule(nemeses: readonly Nemesis[], ctx: FaultContext
     opts.record("start", { fault: nemesis.name, ...fault.description });
     opts.onChange?.(`${nemesis.name} ${Object.values(fault.description).join(" ")}`);
     // The fault is ended here even when the run is being aborted: the heal relies on it.
-    await sleep(Math.min(opts.durationMs, remaining()), opts.signal);
+    await sleep(Math.min(durationMs, remaining()), opts.signal);
     try {
       opts.record("stop", { fault: nemesis.name, ...(await fault.stop()) });
     } catch (err) {

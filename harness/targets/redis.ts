@@ -1,20 +1,26 @@
 // Target `redis`: real redis-server / redis-sentinel processes from PATH, one data dir
-// and one log per node inside the run folder.
+// and one log per node inside the run folder, every link through the network switch: each
+// node on its own loopback address, listening privately, reached through the switch's public
+// port, opening its own connections from its address and announcing the public one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Spec, NemesisTarget } from "../spec.js";
 import { SetupError } from "../exit-codes.js";
 import type { Managed, Supervisor } from "../supervisor.js";
 import { adminCall, waitUntil, type AdminAddress } from "../redis-info.js";
-import { freePorts } from "./ports.js";
+import { Rng } from "../rng.js";
+import { Switch } from "../../nemesis/switch.js";
+import type { NetworkRoles } from "../../nemesis/links.js";
+import { allocateAddresses } from "./addresses.js";
 import { which } from "./which.js";
 import { MASTER_NAME, replicationProblem, sentinelPrimary, sentinelProblem, type Layout } from "./topology.js";
 import type { Endpoint, NodeAddress, Target } from "./target.js";
 
-const HOST = "127.0.0.1";
 const INSTALL_HINT = "Install it: Debian/Ubuntu: apt-get install redis-server redis-sentinel";
 
 interface Node extends NodeAddress {
+  /** The port the node itself listens on, behind the switch. */
+  privatePort: number;
   dir: string;
   configFile: string;
   process?: Managed;
@@ -24,6 +30,7 @@ interface Node extends NodeAddress {
 export class RedisTarget implements Target {
   readonly nodes: Node[] = [];
   readonly password?: string;
+  readonly network: Switch;
   private readonly serverBin: string;
   private readonly sentinelCmd: { bin: string; args: string[] };
   private readonly setupTimeoutMs: number;
@@ -38,14 +45,19 @@ export class RedisTarget implements Target {
     const { server, sentinel } = binaries();
     this.serverBin = server;
     this.sentinelCmd = sentinel;
+    this.network = new Switch(new Rng(spec.seed).fork());
   }
 
   async setup(): Promise<void> {
     const { topology } = this.spec;
     const dataCount = 1 + topology.replicas;
-    const ports = await freePorts(dataCount + topology.sentinels);
-    for (let i = 0; i < dataCount; i++) this.addNode(`n${i + 1}`, "data", ports[i]);
-    for (let i = 0; i < topology.sentinels; i++) this.addNode(`s${i + 1}`, "sentinel", ports[dataCount + i]);
+    const addresses = await allocateAddresses(dataCount + topology.sentinels);
+    addresses.forEach((address, i) =>
+      this.addNode(i < dataCount ? `n${i + 1}` : `s${i - dataCount + 1}`, i < dataCount ? "data" : "sentinel", address),
+    );
+    for (const n of this.nodes) {
+      await this.network.add({ id: n.id, host: n.host, publicPort: n.port, privatePort: n.privatePort });
+    }
 
     const [primary, ...replicas] = this.dataNodes();
     this.writeDataConfig(primary);
@@ -112,7 +124,18 @@ export class RedisTarget implements Target {
     return String(await adminCall(this.admin(this.node(sentinelId)), ["SENTINEL", "FAILOVER", MASTER_NAME]));
   }
 
+  async networkRoles(): Promise<NetworkRoles | undefined> {
+    const primary = await this.currentPrimary();
+    if (!primary) return undefined;
+    return {
+      primary: primary.id,
+      replicas: this.dataNodes().filter((n) => n.id !== primary.id).map((n) => n.id),
+      sentinels: this.sentinelNodes().map((n) => n.id),
+    };
+  }
+
   async heal(): Promise<void> {
+    this.network.heal();
     for (const n of this.nodes) if (n.paused) await this.resume(n.id);
     for (const n of this.nodes) await this.restart(n.id);
     if (this.spec.topology.type !== "sentinel") {
@@ -130,10 +153,11 @@ export class RedisTarget implements Target {
 
   async teardown(): Promise<void> {
     await Promise.all(this.nodes.map((n) => (n.process ? this.supervisor.stop(n.process) : undefined)));
+    await this.network.close();
   }
 
   nodeAt(host: string, port: number): string | undefined {
-    return this.nodes.find((n) => n.port === port && (n.host === host || host.endsWith(n.host)))?.id;
+    return this.nodes.find((n) => n.port === port && host.replace(/^::ffff:/, "") === n.host)?.id;
   }
 
   private async currentPrimary(): Promise<Node | undefined> {
@@ -144,17 +168,24 @@ export class RedisTarget implements Target {
     return this.dataNodes()[0];
   }
 
-  private addNode(id: string, kind: Node["kind"], port: number): void {
+  private addNode(id: string, kind: Node["kind"], address: { host: string; publicPort: number; privatePort: number }): void {
     const dir = join(this.runDir, "nodes", id);
     mkdirSync(join(dir, "data"), { recursive: true });
-    this.nodes.push({ id, kind, host: HOST, port, dir, configFile: join(dir, `${id}.conf`), paused: false });
+    const { host, publicPort: port, privatePort } = address;
+    this.nodes.push({ id, kind, host, port, privatePort, dir, configFile: join(dir, `${id}.conf`), paused: false });
+  }
+
+  /** Listening privately on its own address, leaving from it, announcing the switch's port. */
+  private networkConfig(node: Node): string[] {
+    return [`port ${node.privatePort}`, `bind ${node.host}`, `bind-source-addr ${node.host}`];
   }
 
   private writeDataConfig(node: Node, primaryOf?: Node, priority = 100): void {
     const { replication, persistence } = this.spec;
     const lines = [
-      `port ${node.port}`,
-      `bind ${node.host}`,
+      ...this.networkConfig(node),
+      `replica-announce-ip ${node.host}`,
+      `replica-announce-port ${node.port}`,
       "protected-mode no",
       "daemonize no",
       `dir ${join(node.dir, "data")}`,
@@ -175,8 +206,9 @@ export class RedisTarget implements Target {
   private writeSentinelConfig(node: Node, primary: Node): void {
     const s = this.spec.sentinel;
     const lines = [
-      `port ${node.port}`,
-      `bind ${node.host}`,
+      ...this.networkConfig(node),
+      `sentinel announce-ip ${node.host}`,
+      `sentinel announce-port ${node.port}`,
       "protected-mode no",
       "daemonize no",
       `dir ${join(node.dir, "data")}`,
@@ -230,8 +262,10 @@ export class RedisTarget implements Target {
     return { data: this.dataNodes().map((n) => this.admin(n)), sentinels: this.sentinelNodes().map((n) => this.admin(n)) };
   }
 
+  /** The harness talks to nodes directly, past the switch, so that faults never blind it. */
   private admin(node: Node): AdminAddress {
-    return { id: node.id, host: node.host, port: node.port, password: node.kind === "data" ? this.password : undefined };
+    const password = node.kind === "data" ? this.password : undefined;
+    return { id: node.id, host: node.host, port: node.privatePort, announcedPort: node.port, password };
   }
 
   private dataNodes(): Node[] {

@@ -1,6 +1,8 @@
 // The seam between the runner and whatever provides the nodes (real redis-server
 // processes today; the bundled server and containers later).
 import type { NemesisTarget } from "../spec.js";
+import type { NetworkRoles } from "../../nemesis/links.js";
+import type { Switch } from "../../nemesis/switch.js";
 
 export type NodeKind = "data" | "sentinel";
 
@@ -31,6 +33,10 @@ export interface Target {
   restart(id: string): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** The switch every link of the target goes through, for network faults. */
+  readonly network: Switch;
+  /** Current roles for network faults; undefined while the sentinels disagree on the primary. */
+  networkRoles(): Promise<NetworkRoles | undefined>;
   /** Asks a sentinel to fail over; returns its reply. */
   forceFailover(sentinelId: string): Promise<string>;
   /** Resumes paused and restarts killed nodes, then waits for the topology to settle. */

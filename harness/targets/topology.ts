@@ -1,6 +1,6 @@
 // Readiness and settledness of a topology, judged from outside through INFO and
 // SENTINEL commands, so it holds for any Redis-compatible target.
-import { adminCall, info, pairsToObject, type AdminAddress } from "../redis-info.js";
+import { adminCall, announcedPort, info, pairsToObject, type AdminAddress } from "../redis-info.js";
 
 export const MASTER_NAME = "mymaster";
 
@@ -13,7 +13,8 @@ export interface Layout {
 export async function replicationProblem(layout: Layout, primary: AdminAddress): Promise<string | undefined> {
   const p = await info(primary, "replication");
   if (p.role !== "master") return `${label(primary)} is not a master (role ${p.role})`;
-  const replicas = layout.data.filter((d) => d.port !== primary.port || d.host !== primary.host);
+  const primaryPort = announcedPort(primary);
+  const replicas = layout.data.filter((d) => d.id !== primary.id);
   const online = Object.entries(p)
     .filter(([k]) => /^slave\d+$/.test(k))
     .map(([, v]) => Object.fromEntries(v.split(",").map((kv) => kv.split("=") as [string, string])))
@@ -21,9 +22,9 @@ export async function replicationProblem(layout: Layout, primary: AdminAddress):
   for (const r of replicas) {
     const ri = await info(r, "replication");
     if (ri.role !== "slave") return `${label(r)} is not a replica (role ${ri.role})`;
-    if (Number(ri.master_port) !== primary.port) return `${label(r)} replicates from port ${ri.master_port}, not ${primary.port}`;
+    if (Number(ri.master_port) !== primaryPort) return `${label(r)} replicates from port ${ri.master_port}, not ${primaryPort}`;
     if (ri.master_link_status !== "up") return `${label(r)} master link is ${ri.master_link_status}`;
-    if (!online.some((s) => Number(s.port) === r.port)) return `${label(primary)} does not list ${label(r)} as an online replica`;
+    if (!online.some((s) => Number(s.port) === announcedPort(r))) return `${label(primary)} does not list ${label(r)} as an online replica`;
   }
   return undefined;
 }
@@ -36,7 +37,7 @@ export async function sentinelProblem(layout: Layout, primary: AdminAddress): Pr
   const replicas = layout.data.length - 1;
   for (const s of layout.sentinels) {
     const m = pairsToObject(await adminCall(s, ["SENTINEL", "MASTER", MASTER_NAME]));
-    if (Number(m.port) !== primary.port) return `${label(s)} thinks the primary is port ${m.port}, not ${primary.port}`;
+    if (Number(m.port) !== announcedPort(primary)) return `${label(s)} thinks the primary is port ${m.port}, not ${announcedPort(primary)}`;
     if (m.flags !== "master") return `${label(s)} sees the primary with flags ${m.flags}`;
     if (Number(m["num-other-sentinels"]) < layout.sentinels.length - 1)
       return `${label(s)} knows ${m["num-other-sentinels"]} other sentinels of ${layout.sentinels.length - 1}`;
@@ -59,7 +60,7 @@ export async function sentinelPrimary(layout: Layout): Promise<AdminAddress | un
   );
   const ports = answers.filter((p): p is number => p !== undefined);
   if (ports.length === 0 || ports.some((p) => p !== ports[0])) return undefined;
-  return layout.data.find((d) => d.port === ports[0]);
+  return layout.data.find((d) => announcedPort(d) === ports[0]);
 }
 
 function label(a: AdminAddress): string {

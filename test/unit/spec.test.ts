@@ -35,7 +35,13 @@ const DEFAULTS: Omit<Spec, "seed"> = {
   replication: { minReplicasToWrite: 0, minReplicasMaxLag: 10, replicaPriority: [] },
   persistence: "none",
   workload: { type: "register", keys: 5, concurrency: 5, rate: 100, timeoutMs: 1000 },
-  nemesis: { faults: ["none"], targets: ["primary"], intervalS: 5, durationS: 5 },
+  nemesis: {
+    faults: ["none"],
+    targets: ["primary"],
+    intervalS: 5,
+    durationS: 5,
+    mode: "random", intervalsS: [], durationsS: [], partitions: ["clients-only"], lag: { ms: 200, jitterMs: 50, links: "clients" },
+  },
   timeLimitS: 30,
   setupTimeoutS: 30,
   checkers: [],
@@ -88,7 +94,13 @@ const FULL_SENTINEL_SPEC: Spec = {
   requirepass: "s3cret",
   persistence: "appendonly",
   workload: { type: "set", keys: 3, concurrency: 8, rate: 250, timeoutMs: 500 },
-  nemesis: { faults: ["kill", "failover"], targets: ["primary", "sentinel"], intervalS: 2.5, durationS: 4 },
+  nemesis: {
+    faults: ["kill", "failover"],
+    targets: ["primary", "sentinel"],
+    intervalS: 2.5,
+    durationS: 4,
+    mode: "random", intervalsS: [], durationsS: [], partitions: ["primary-with-clients"], lag: { ms: 200, jitterMs: 50, links: "primary-replicas" },
+  },
   timeLimitS: 60,
   setupTimeoutS: 45,
   checkers: ["set", "stats"],
@@ -176,13 +188,21 @@ describe("spec-parse", () => {
 
     it("map every documented flag to a schema path", () => {
       const byFlag = new Map(FLAGS.map((f) => [f.flag, f]));
-      assert.equal(byFlag.size, 28);
+      assert.equal(byFlag.size, 35);
       assert.equal(byFlag.get("--down-after-ms")?.path, "sentinel.down-after-milliseconds");
       assert.equal(byFlag.get("--failover-timeout-ms")?.path, "sentinel.failover-timeout");
       assert.equal(byFlag.get("--nemesis")?.path, "nemesis.faults");
       assert.equal(byFlag.get("--time-limit")?.path, "time-limit");
       const lists = FLAGS.filter((f) => f.list).map((f) => f.flag);
-      assert.deepEqual(lists.sort(), ["--checkers", "--nemesis", "--nemesis-targets", "--replica-priority"]);
+      assert.deepEqual(lists.sort(), [
+        "--checkers",
+        "--nemesis",
+        "--nemesis-durations",
+        "--nemesis-intervals",
+        "--nemesis-targets",
+        "--partitions",
+        "--replica-priority",
+      ]);
       for (const f of FLAGS) assert.ok(f.description.length > 0, f.flag);
     });
 
@@ -198,7 +218,7 @@ describe("spec-parse", () => {
         problemOf("", { "--nemesis": "kill,kill" }),
         "--nemesis: duplicate 'kill'; expected each nemesis fault at most once",
       );
-      assert.match(problemOf("", { "--nemesis": "" }), /^--nemesis: must not be empty; expected a list of none, kill, pause, failover$/);
+      assert.match(problemOf("", { "--nemesis": "" }), /^--nemesis: must not be empty; expected a list of none, kill, pause, failover, partition, lag$/);
       assert.match(problemOf("", { "--bogus": "1" }), /^--bogus: unknown flag; expected one of --name, --seed, .*--results-dir$/);
     });
 
@@ -273,6 +293,43 @@ describe("spec-parse", () => {
     });
   });
 
+  describe("network faults", () => {
+    it("parses partition shapes, lag settings, the mode and per-fault timings", () => {
+      const spec = parseSpec(
+        yaml(
+          "topology: {type: sentinel}",
+          "nemesis:",
+          "  faults: [partition, lag, kill]",
+          "  mode: sequence",
+          "  partitions: [primary-with-clients, majorities-ring]",
+          "  intervals: [2, 1.5]",
+          "  durations: [10]",
+          "  lag-ms: 300",
+          "  lag-jitter-ms: 0",
+          "  lag-links: all",
+        ),
+        "spec.yaml",
+      );
+      assert.equal(spec.nemesis.mode, "sequence");
+      assert.deepEqual(spec.nemesis.partitions, ["primary-with-clients", "majorities-ring"]);
+      assert.deepEqual(spec.nemesis.intervalsS, [2, 1.5]);
+      assert.deepEqual(spec.nemesis.durationsS, [10]);
+      assert.deepEqual(spec.nemesis.lag, { ms: 300, jitterMs: 0, links: "all" });
+      assert.deepEqual(parseSpec(specToYaml(spec), "again.yaml"), spec);
+    });
+
+    it("refuses shapes and lag links the topology cannot have, and extra per-fault timings", () => {
+      const problems = problemsOf(
+        yaml("topology: {type: replication}", "nemesis: {faults: [partition], partitions: [halves, isolate-sentinel], durations: [1, 2]}"),
+      );
+      assert.deepEqual(problems, [
+        "spec.yaml:2:53: nemesis.partitions[1]: 'isolate-sentinel' needs topology sentinel (topology.type is replication); expected one of isolate-primary, isolate-replica, primary-with-clients, halves, majority-minority, majorities-ring, bridge, clients-only",
+        "spec.yaml:2:83: nemesis.durations: 2 entries for 1 fault (nemesis.faults); expected at most one per fault, in the same order",
+      ]);
+      assert.match(problemOf(yaml("nemesis: {faults: [lag], lag-links: primary-replicas}")), /nemesis\.lag-links: 'primary-replicas' needs replicas/);
+    });
+  });
+
   describe("bad specs", () => {
     it("unknown top-level key: file:line:col and the allowed keys", () => {
       assert.equal(
@@ -302,7 +359,7 @@ describe("spec-parse", () => {
       );
       assert.equal(
         problemOf(yaml("nemesis:", "  faults: kill")),
-        "spec.yaml:2:11: nemesis.faults: 'kill' is not a list; expected a list of none, kill, pause, failover",
+        "spec.yaml:2:11: nemesis.faults: 'kill' is not a list; expected a list of none, kill, pause, failover, partition, lag",
       );
       assert.equal(
         problemOf(yaml("topology: sentinel")),
@@ -336,8 +393,8 @@ describe("spec-parse", () => {
         "spec.yaml:2:9: topology.type: 'sentinal' is not a valid topology; expected one of standalone, replication, sentinel",
       );
       assert.equal(
-        problemOf(yaml("nemesis:", "  faults:", "    - kill", "    - partition")),
-        "spec.yaml:4:7: nemesis.faults[1]: 'partition' is not a valid nemesis fault; expected one of none, kill, pause, failover",
+        problemOf(yaml("nemesis:", "  faults:", "    - kill", "    - partiton")),
+        "spec.yaml:4:7: nemesis.faults[1]: 'partiton' is not a valid nemesis fault; expected one of none, kill, pause, failover, partition, lag",
       );
     });
 
@@ -413,14 +470,14 @@ describe("spec-parse", () => {
     it("failover nemesis on standalone", () => {
       assert.equal(
         problemOf(yaml("nemesis:", "  faults: [kill, failover]")),
-        "spec.yaml:2:18: nemesis.faults[1]: 'failover' needs topology sentinel (topology.type is standalone); expected one of none, kill, pause",
+        "spec.yaml:2:18: nemesis.faults[1]: 'failover' needs topology sentinel (topology.type is standalone); expected one of none, kill, pause, partition, lag",
       );
     });
 
     it("'none' combined with other faults", () => {
       assert.equal(
         problemOf(yaml("nemesis:", "  faults: [kill, none]")),
-        "spec.yaml:2:18: nemesis.faults[1]: 'none' cannot be combined with other faults; expected [none] alone, or a list of kill, pause, failover",
+        "spec.yaml:2:18: nemesis.faults[1]: 'none' cannot be combined with other faults; expected [none] alone, or a list of kill, pause, failover, partition, lag",
       );
     });
 
