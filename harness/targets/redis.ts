@@ -262,6 +262,11 @@ export class RedisTarget implements Target {
     return { data: this.dataNodes().map((n) => this.admin(n)), sentinels: this.sentinelNodes().map((n) => this.admin(n)) };
   }
 
+  /** How the harness reaches a node for INFO and control: directly, past the switch. */
+  adminAddress(id: string): AdminAddress {
+    return this.admin(this.node(id));
+  }
+
   /** The harness talks to nodes directly, past the switch, so that faults never blind it. */
   private admin(node: Node): AdminAddress {
     const password = node.kind === "data" ? this.password : undefined;
