@@ -1,10 +1,9 @@
 import type { NemesisName, NemesisSpec } from "../harness/spec.js";
 import { failoverNemesis } from "./failover.js";
-import { killNemesis } from "./kill.js";
 import { lagNemesis } from "./lag.js";
 import type { Nemesis } from "./nemesis.js";
 import { partitionNemesis } from "./partition.js";
-import { pauseNemesis } from "./pause.js";
+import { killNemesis, pauseNemesis } from "./process.js";
 import type { ScheduledFault } from "./schedule.js";
 
 function nemesisFor(fault: Exclude<NemesisName, "none">, spec: NemesisSpec): Nemesis {

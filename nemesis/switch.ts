@@ -43,6 +43,8 @@ export class Switch {
 
   /** Starts forwarding for a node. */
   async add(port: SwitchPort): Promise<void> {
+    // A run's traffic never leaves the machine: the switch forwards to loopback addresses only.
+    if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(port.host)) throw new Error(`switch: refusing non-loopback address ${port.host}`);
     this.byAddress.set(port.host, port.id);
     const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, port));
     server.on("error", () => undefined); // a listener error surfaces as failed connections
