@@ -9,6 +9,7 @@ import { CHECKERS as CHECKER_BY_NAME } from "../checkers/index.js";
 import { DEFAULT_LIMITS } from "../checkers/linearizable/check.js";
 import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import { MODEL_NAMES } from "../checkers/models/index.js";
+import { main as serverMain } from "../bundled-server/main.js";
 import { parseEdnHistory } from "../history/edn.js";
 import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";
@@ -131,6 +132,16 @@ function readHistory(file: string): Op[] {
   const text = readText(file);
   return file.endsWith(".edn") ? parseEdnHistory(text, file) : parseHistory(text, file);
 }
+
+program
+  .command("server")
+  .description("run the bundled Redis-compatible server: [config-file] [--option value ...], as redis-server")
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .helpOption(false)
+  .action(async (_options: unknown, cmd: Command) => {
+    await serverMain(cmd.args);
+  });
 
 program
   .command("ls")

@@ -9,6 +9,7 @@
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { BUG_NAMES } from "../bundled-server/bugs.js";
 import { PARTITION_SHAPES, type PartitionShape } from "../nemesis/links.js";
 import {
   CHECKERS,
@@ -284,6 +285,13 @@ const FIELDS: readonly Field[] = [
     description: "seconds allowed for setup and settling, 1..600 (default 30)",
     type: { kind: "number", min: 1, minExclusive: false, max: 600 },
     default: 30,
+  },
+  {
+    path: "bugs",
+    flag: "--bug",
+    description: `bundled server only: deliberate faults for checker tests, ${BUG_NAMES.join(", ")} (default none)`,
+    type: listOf(oneOf("bug switch", BUG_NAMES), { unique: true, nonEmpty: false }),
+    default: [],
   },
   {
     path: "checkers",
@@ -733,6 +741,7 @@ function buildSpec(r: Resolver): Spec {
     },
     timeLimitS: r.num("time-limit"),
     setupTimeoutS: r.num("setup-timeout"),
+    bugs: r.strs("bugs"),
     checkers: r.someOf(CHECKERS, "checkers"),
     resultsDir: r.str("results-dir"),
   };
@@ -883,6 +892,17 @@ function checkNemesisTargets(c: CrossCheck): void {
   });
 }
 
+/** The bundled server has the standalone topology so far; replication and Sentinel come with its parts 2 and 3. */
+function checkTargetTopology(c: CrossCheck): void {
+  if (!c.usable("target", "topology.type")) return;
+  if (c.usable("bugs") && c.spec.bugs.length > 0 && c.spec.target !== "bundled") {
+    c.report("bugs", `bug switches exist only in the bundled server (target is ${c.spec.target}); expected target bundled, or no bugs`);
+  }
+  if (c.spec.target === "bundled" && c.spec.topology.type !== "standalone") {
+    c.report("topology.type", `target bundled supports topology standalone so far (topology.type is ${c.spec.topology.type}); expected standalone, or target redis`);
+  }
+}
+
 /** Per-fault timings line up with the faults, one entry each at most. */
 function checkPerFaultTimings(c: CrossCheck): void {
   if (!c.usable("nemesis.faults")) return;
@@ -940,6 +960,7 @@ const CROSS_CHECKS: ReadonlyArray<(c: CrossCheck) => void> = [
   checkReplicaLimits,
   checkFaults,
   checkNemesisTargets,
+  checkTargetTopology,
   checkPerFaultTimings,
   checkNetworkFaults,
   checkCheckers,
@@ -1023,6 +1044,7 @@ export function specToYaml(spec: Spec): string {
     },
     "time-limit": spec.timeLimitS,
     "setup-timeout": spec.setupTimeoutS,
+    ...(spec.bugs.length > 0 ? { bugs: spec.bugs } : {}),
     checkers: spec.checkers,
     "results-dir": spec.resultsDir,
   });

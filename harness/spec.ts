@@ -2,7 +2,7 @@
 // validated completely before anything starts.
 import type { PartitionShape } from "../nemesis/links.js";
 
-export const TARGETS = ["redis"] as const;
+export const TARGETS = ["redis", "bundled"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
 export const WORKLOADS = ["register", "cas-register", "counter", "set"] as const;
 export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"] as const;
@@ -98,6 +98,8 @@ export interface Spec {
   timeLimitS: number;
   /** Seconds allowed for the topology to become ready or settle after the heal. */
   setupTimeoutS: number;
+  /** Deliberate faults of the bundled server (bundled-server/bugs.ts), to prove a checker catches them. */
+  bugs: string[];
   /** Checkers to run; empty means the workload's own. */
   checkers: CheckerName[];
   resultsDir: string;

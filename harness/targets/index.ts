@@ -1,19 +1,24 @@
 import type { Spec } from "../spec.js";
 import type { Supervisor } from "../supervisor.js";
-import { RedisTarget, redisPreflight } from "./redis.js";
+import { bundledPrograms } from "./bundled.js";
+import { ProcessTarget, type Programs } from "./process-target.js";
+import { redisPrograms } from "./redis.js";
 import type { Target } from "./target.js";
 
-/** Refuses early, before any folder or process exists, when the target cannot run here. */
-export function preflight(spec: Spec): void {
+function programsFor(spec: Spec): Programs {
   switch (spec.target) {
     case "redis":
-      return redisPreflight();
+      return redisPrograms();
+    case "bundled":
+      return bundledPrograms();
   }
 }
 
+/** Refuses early, before any folder or process exists, when the target cannot run here. */
+export function preflight(spec: Spec): void {
+  programsFor(spec);
+}
+
 export function createTarget(spec: Spec, runDir: string, supervisor: Supervisor): Target {
-  switch (spec.target) {
-    case "redis":
-      return new RedisTarget(spec, runDir, supervisor);
-  }
+  return new ProcessTarget(spec, runDir, supervisor, programsFor(spec));
 }

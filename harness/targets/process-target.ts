@@ -1,22 +1,35 @@
-// Target `redis`: real redis-server / redis-sentinel processes from PATH, one data dir
-// and one log per node inside the run folder, every link through the network switch: each
-// node on its own loopback address, listening privately, reached through the switch's public
-// port, opening its own connections from its address and announcing the public one.
+// A target whose nodes are local processes started from redis.conf-style config files:
+// real redis-server / redis-sentinel (target `redis`) or the bundled server (target
+// `bundled`). One data dir and one log per node inside the run folder, every link through
+// the network switch: each node on its own loopback address, listening privately, reached
+// through the switch's public port, opening its own connections from its address and
+// announcing the public one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Spec, NemesisTarget } from "../spec.js";
-import { SetupError } from "../exit-codes.js";
 import type { Managed, Supervisor } from "../supervisor.js";
+import { SetupError } from "../exit-codes.js";
 import { adminCall, waitUntil, type AdminAddress } from "../redis-info.js";
 import { Rng } from "../rng.js";
 import { Switch } from "../../nemesis/switch.js";
 import type { NetworkRoles } from "../../nemesis/links.js";
 import { allocateAddresses } from "./addresses.js";
-import { which } from "./which.js";
 import { MASTER_NAME, replicationProblem, sentinelPrimary, sentinelProblem, type Layout } from "./topology.js";
 import type { Endpoint, NodeAddress, Target } from "./target.js";
 
-const INSTALL_HINT = "Install it: Debian/Ubuntu: apt-get install redis-server redis-sentinel";
+/** How to start a data node and a sentinel: a program and the arguments before the config file. */
+export interface Programs {
+  server: Program;
+  sentinel: Program;
+}
+
+export interface Program {
+  bin: string;
+  /** Arguments before the config file. */
+  before: string[];
+  /** Arguments after the config file. */
+  after: string[];
+}
 
 interface Node extends NodeAddress {
   /** The port the node itself listens on, behind the switch. */
@@ -27,24 +40,20 @@ interface Node extends NodeAddress {
   paused: boolean;
 }
 
-export class RedisTarget implements Target {
+export class ProcessTarget implements Target {
   readonly nodes: Node[] = [];
   readonly password?: string;
   readonly network: Switch;
-  private readonly serverBin: string;
-  private readonly sentinelCmd: { bin: string; args: string[] };
   private readonly setupTimeoutMs: number;
 
   constructor(
     private readonly spec: Spec,
     private readonly runDir: string,
     private readonly supervisor: Supervisor,
+    private readonly programs: Programs,
   ) {
     this.password = spec.requirepass;
     this.setupTimeoutMs = spec.setupTimeoutS * 1000;
-    const { server, sentinel } = binaries();
-    this.serverBin = server;
-    this.sentinelCmd = sentinel;
     this.network = new Switch(new Rng(spec.seed).fork());
   }
 
@@ -199,6 +208,7 @@ export class RedisTarget implements Target {
       `min-replicas-max-lag ${replication.minReplicasMaxLag}`,
     ];
     if (this.password) lines.push(`requirepass ${this.password}`, `masterauth ${this.password}`);
+    if (this.spec.bugs.length > 0) lines.push(`bug ${this.spec.bugs.join(",")}`);
     if (primaryOf) lines.push(`replicaof ${primaryOf.host} ${primaryOf.port}`);
     writeFileSync(node.configFile, lines.join("\n") + "\n");
   }
@@ -224,11 +234,9 @@ export class RedisTarget implements Target {
 
   /** Starts a node with its config file and waits until it answers PING. */
   private async startNode(node: Node): Promise<void> {
-    const [bin, args] =
-      node.kind === "sentinel"
-        ? [this.sentinelCmd.bin, [node.configFile, ...this.sentinelCmd.args]]
-        : [this.serverBin, [node.configFile]];
-    const managed = this.supervisor.spawn(node.id, bin, args, { cwd: node.dir, outputFile: join(node.dir, "stdout.log") });
+    const program = node.kind === "sentinel" ? this.programs.sentinel : this.programs.server;
+    const args = [...program.before, node.configFile, ...program.after];
+    const managed = this.supervisor.spawn(node.id, program.bin, args, { cwd: node.dir, outputFile: join(node.dir, "stdout.log") });
     node.process = managed;
     node.paused = false;
     await this.waitFor(`${node.id} answering PING`, async () => {
@@ -286,17 +294,4 @@ export class RedisTarget implements Target {
     if (!node) throw new Error(`no node ${id}`);
     return node;
   }
-}
-
-/** Fails with an install hint when the binaries the spec needs are not on PATH. */
-export function redisPreflight(): void {
-  binaries();
-}
-
-function binaries(): { server: string; sentinel: { bin: string; args: string[] } } {
-  const server = which("redis-server");
-  if (!server) throw new SetupError(`redis-server was not found on PATH. ${INSTALL_HINT}`);
-  const sentinel = which("redis-sentinel");
-  // redis-sentinel is the same binary as redis-server; `--sentinel` does the same where only the server is installed.
-  return { server, sentinel: sentinel ? { bin: sentinel, args: [] } : { bin: server, args: ["--sentinel"] } };
 }

@@ -10,7 +10,8 @@ import { parseSpec } from "../../harness/spec-parse.js";
 import type { RunResults } from "../../harness/store.js";
 import { Supervisor } from "../../harness/supervisor.js";
 import { replicationProblem } from "../../harness/targets/topology.js";
-import { RedisTarget } from "../../harness/targets/redis.js";
+import { ProcessTarget } from "../../harness/targets/process-target.js";
+import { redisPrograms } from "../../harness/targets/redis.js";
 import { lagLinks } from "../../nemesis/lag.js";
 import { onlyRunDir, readJson, runCli, tempDir } from "../helpers.js";
 
@@ -73,7 +74,7 @@ describe("network faults against real Redis", function () {
     const dir = tempDir();
     const spec = parseSpec("topology: {type: replication, replicas: 2}\nsetup-timeout: 30\n", "lag.yaml");
     const supervisor = new Supervisor();
-    const target = new RedisTarget(spec, dir, supervisor);
+    const target = new ProcessTarget(spec, dir, supervisor, redisPrograms());
     try {
       await target.setup();
       const roles = (await target.networkRoles())!;

@@ -44,6 +44,7 @@ const DEFAULTS: Omit<Spec, "seed"> = {
   },
   timeLimitS: 30,
   setupTimeoutS: 30,
+  bugs: [],
   checkers: [],
   resultsDir: "results",
 };
@@ -103,6 +104,7 @@ const FULL_SENTINEL_SPEC: Spec = {
   },
   timeLimitS: 60,
   setupTimeoutS: 45,
+  bugs: [],
   checkers: ["set", "stats"],
   resultsDir: "out/results",
 };
@@ -188,13 +190,14 @@ describe("spec-parse", () => {
 
     it("map every documented flag to a schema path", () => {
       const byFlag = new Map(FLAGS.map((f) => [f.flag, f]));
-      assert.equal(byFlag.size, 35);
+      assert.equal(byFlag.size, 36);
       assert.equal(byFlag.get("--down-after-ms")?.path, "sentinel.down-after-milliseconds");
       assert.equal(byFlag.get("--failover-timeout-ms")?.path, "sentinel.failover-timeout");
       assert.equal(byFlag.get("--nemesis")?.path, "nemesis.faults");
       assert.equal(byFlag.get("--time-limit")?.path, "time-limit");
       const lists = FLAGS.filter((f) => f.list).map((f) => f.flag);
       assert.deepEqual(lists.sort(), [
+        "--bug",
         "--checkers",
         "--nemesis",
         "--nemesis-durations",
@@ -290,6 +293,17 @@ describe("spec-parse", () => {
         () => loadSpec({ file }),
         (err: unknown) => err instanceof SpecError && err.problems.length === 1 && err.problems[0].startsWith(`${file}: cannot read: ENOENT`),
       );
+    });
+  });
+
+  describe("bug switches", () => {
+    it("are for the bundled target only, by name", () => {
+      assert.deepEqual(parseSpec(yaml("target: bundled", "bugs: [lost-ack]"), "spec.yaml").bugs, ["lost-ack"]);
+      assert.equal(
+        problemOf(yaml("target: redis", "bugs: [lost-ack]")),
+        "spec.yaml:2:8: bugs: bug switches exist only in the bundled server (target is redis); expected target bundled, or no bugs",
+      );
+      assert.match(problemOf(yaml("target: bundled", "bugs: [lose-everything]")), /'lose-everything' is not a valid bug switch; expected one of lost-ack, stale-read/);
     });
   });
 

@@ -1,0 +1,103 @@
+// What a command is to the server: its table entry (name, arity, flags, key positions, as
+// COMMAND reports them) and its handler, a function of the connection's context and argv.
+import type { Database, Keyspace } from "./keyspace.js";
+import type { Reply } from "./resp/reply.js";
+
+export type CommandFlag =
+  | "write"
+  | "readonly"
+  | "denyoom"
+  | "admin"
+  | "pubsub"
+  | "noscript"
+  | "blocking"
+  | "loading"
+  | "stale"
+  | "fast"
+  /** Allowed before AUTH (AUTH, HELLO, QUIT). */
+  | "no-auth"
+  /** Not allowed inside MULTI (WATCH, MULTI itself, blocking commands run non-blocking there). */
+  | "no-multi";
+
+/** Per-connection state that commands may read or change. */
+export interface ClientState {
+  readonly id: number;
+  name: string | null;
+  /** Selected database index. */
+  db: number;
+  /** 2 or 3, set by HELLO. */
+  resp: 2 | 3;
+  authenticated: boolean;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt: number;
+  lastCommand: string;
+  /** This client's line in CLIENT LIST. */
+  listEntry(now: number): string;
+  /** Closes the connection (CLIENT KILL). */
+  kill(): void;
+  /** normal or pubsub, for CLIENT KILL TYPE. */
+  kind(): "normal" | "pubsub";
+}
+
+/** What the server offers to commands besides the keyspace. */
+export interface ServerContext {
+  config: ServerConfig;
+  readonly startedAt: number;
+  readonly commands: ReadonlyMap<string, CommandSpec>;
+  clients(): ClientState[];
+  /** INFO's fields by section, in Redis's order. */
+  info(now: number): Array<[section: string, fields: Array<[string, string | number]>]>;
+  /** Stops the server (SHUTDOWN): flushes the AOF, closes every connection, exits. */
+  shutdown(): void;
+  /** PUBLISH: returns how many subscribers received the message. */
+  publish(channel: string, message: Buffer): number;
+}
+
+export interface ServerConfig {
+  get(name: string): string | undefined;
+  set(name: string, value: string): string | undefined; // returns an error text, or undefined when accepted
+  names(): string[];
+}
+
+export interface CommandContext {
+  keyspace: Keyspace;
+  db: Database;
+  client: ClientState;
+  server: ServerContext;
+  /** Milliseconds since the epoch, fixed for the command (Redis caches the time per command too). */
+  now: number;
+  /** Appends this command's effect to the persistence / replication stream (argv as it should be replayed). */
+  propagate(argv: Buffer[]): void;
+  /** Tells clients blocked on a key (BLPOP) that it may now have data. */
+  signalKeyReady(key: string): void;
+  /**
+   * Blocks the client until one of the keys is signalled or the timeout passes (0: forever);
+   * resolves true when signalled. Inside MULTI it resolves false at once, as Redis does.
+   */
+  waitForKeys(keys: string[], timeoutMs: number): Promise<boolean>;
+}
+
+export type Handler = (ctx: CommandContext, argv: Buffer[]) => Reply | Promise<Reply>;
+
+export interface CommandSpec {
+  /** Lower case. */
+  name: string;
+  /** Redis's convention: N means exactly N arguments including the name, -N at least N. */
+  arity: number;
+  flags: readonly CommandFlag[];
+  /** Key positions in argv, as COMMAND reports them (0 when the command takes no key). */
+  firstKey: number;
+  lastKey: number;
+  step: number;
+  handler: Handler;
+}
+
+/** Keys of a call, from the spec's key positions (for WATCH invalidation and COMMAND GETKEYS). */
+export function keysOf(spec: CommandSpec, argv: Buffer[]): Buffer[] {
+  if (spec.firstKey === 0) return [];
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  const keys: Buffer[] = [];
+  for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.step) keys.push(argv[i]);
+  return keys;
+}

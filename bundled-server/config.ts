@@ -1,0 +1,169 @@
+// Configuration as redis.conf has it: `name value...` lines in a file, `--name value...` on
+// the command line (the command line wins), the same names in CONFIG GET / SET. An unknown
+// option is refused with its name, as redis-server does.
+import { readFileSync } from "node:fs";
+import { BUG_NAMES } from "./bugs.js";
+import type { ServerConfig } from "./command.js";
+
+interface Option {
+  default: string;
+  /** Returns an error text for a bad value. */
+  check?: (value: string) => string | undefined;
+  /** Settable with CONFIG SET (the others need a restart). */
+  mutable: boolean;
+}
+
+const integer = (min: number, max: number) => (v: string) =>
+  /^-?\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `argument must be an integer ${min}..${max}`;
+const yesNo = (v: string) => (v === "yes" || v === "no" ? undefined : "argument must be 'yes' or 'no'");
+const oneOf = (...values: string[]) => (v: string) => (values.includes(v) ? undefined : `argument must be one of ${values.join(", ")}`);
+const memory = (v: string) => (parseMemory(v) === undefined ? "argument must be a memory value" : undefined);
+const bugs = (v: string) => {
+  const unknown = v.split(/[\s,]+/).filter((b) => b && !BUG_NAMES.includes(b));
+  return unknown.length ? `unknown bug switch '${unknown[0]}'; known: ${BUG_NAMES.join(", ")}` : undefined;
+};
+
+const OPTIONS: Record<string, Option> = {
+  port: { default: "6379", check: integer(0, 65535), mutable: false },
+  bind: { default: "127.0.0.1", mutable: false },
+  "bind-source-addr": { default: "", mutable: true },
+  requirepass: { default: "", mutable: true },
+  masterauth: { default: "", mutable: true },
+  dir: { default: ".", mutable: true },
+  logfile: { default: "", mutable: false },
+  daemonize: { default: "no", check: oneOf("no"), mutable: false },
+  "protected-mode": { default: "no", check: yesNo, mutable: true },
+  save: { default: "", mutable: true },
+  appendonly: { default: "no", check: yesNo, mutable: true },
+  appendfilename: { default: "appendonly.aof", mutable: false },
+  appendfsync: { default: "everysec", check: oneOf("always", "everysec", "no"), mutable: true },
+  databases: { default: "16", check: oneOf("16"), mutable: false },
+  hz: { default: "10", check: integer(1, 500), mutable: true },
+  timeout: { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
+  maxclients: { default: "10000", check: integer(1, 100000), mutable: true },
+  "proto-max-bulk-len": { default: "536870912", check: memory, mutable: true },
+  "client-query-buffer-limit": { default: "1073741824", check: memory, mutable: true },
+  "repl-diskless-sync-delay": { default: "5", check: integer(0, 2 ** 31 - 1), mutable: true },
+  "replica-priority": { default: "100", check: integer(0, 2 ** 31 - 1), mutable: true },
+  "replica-announce-ip": { default: "", mutable: true },
+  "replica-announce-port": { default: "0", check: integer(0, 65535), mutable: true },
+  "min-replicas-to-write": { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
+  "min-replicas-max-lag": { default: "10", check: integer(0, 2 ** 31 - 1), mutable: true },
+  /** Deliberate faults for checker tests (bugs.ts); empty in any honest run. */
+  bug: { default: "", check: bugs, mutable: false },
+};
+
+export class ConfigError extends Error {}
+
+export class Config implements ServerConfig {
+  private readonly values = new Map<string, string>();
+
+  constructor(entries: Array<[string, string]> = []) {
+    for (const [name, option] of Object.entries(OPTIONS)) this.values.set(name, option.default);
+    for (const [name, value] of entries) {
+      const problem = this.check(name, value);
+      if (problem) throw new ConfigError(problem);
+      this.values.set(name, value);
+    }
+  }
+
+  get(name: string): string | undefined {
+    return this.values.get(name.toLowerCase());
+  }
+
+  set(name: string, value: string): string | undefined {
+    const key = name.toLowerCase();
+    const problem = this.check(key, value);
+    if (problem) return problem;
+    if (!OPTIONS[key].mutable) return `Unsupported CONFIG parameter: ${name}`;
+    this.values.set(key, value);
+    return undefined;
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
+  int(name: string): number {
+    return Number(parseMemory(this.get(name) ?? "0") ?? 0);
+  }
+
+  yes(name: string): boolean {
+    return this.get(name) === "yes";
+  }
+
+  private check(name: string, value: string): string | undefined {
+    const option = OPTIONS[name];
+    if (!option) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
+    const problem = option.check?.(value);
+    return problem ? `Invalid argument '${value}' for CONFIG SET '${name}' - ${problem}` : undefined;
+  }
+}
+
+/** `1gb`, `512mb`, `64k`, plain bytes: as redis.conf reads memory sizes. */
+export function parseMemory(text: string): number | undefined {
+  const m = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? "").toLowerCase();
+  const factor = { "": 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 }[unit] ?? 1;
+  return Number(m[1]) * factor;
+}
+
+/**
+ * Reads the server's arguments as redis-server does: an optional config file first, then
+ * `--name value...` pairs. Problems name the file and line, or the argument.
+ */
+export function loadConfig(argv: string[]): Config {
+  const entries: Array<[string, string]> = [];
+  let rest = argv;
+  if (rest.length > 0 && !rest[0].startsWith("--")) {
+    entries.push(...readConfigFile(rest[0]));
+    rest = rest.slice(1);
+  }
+  for (let i = 0; i < rest.length; ) {
+    const name = rest[i];
+    if (!name.startsWith("--")) throw new ConfigError(`argument ${i + 1} '${name}': expected --option value`);
+    const values: string[] = [];
+    for (i++; i < rest.length && !rest[i].startsWith("--"); i++) values.push(rest[i]);
+    entries.push(entry(name.slice(2), values, `argument '${name}'`));
+  }
+  return new Config(entries);
+}
+
+function readConfigFile(file: string): Array<[string, string]> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`);
+  }
+  const entries: Array<[string, string]> = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const words = splitWords(line);
+    if (words === undefined) throw new ConfigError(`${file}:${i + 1}: unbalanced quotes`);
+    entries.push(entry(words[0], words.slice(1), `${file}:${i + 1}`));
+  });
+  return entries;
+}
+
+function entry(rawName: string, values: string[], where: string): [string, string] {
+  const name = rawName.toLowerCase();
+  if (!(name in OPTIONS)) throw new ConfigError(`${where}: Bad directive or wrong number of arguments: unknown option '${rawName}'`);
+  return [name, values.join(" ")];
+}
+
+/** Words with "double" or 'single' quotes, as redis.conf lines are split. */
+function splitWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(line)) !== null) {
+    if (line.slice(consumed, m.index).trim() !== "") return undefined;
+    words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]));
+    consumed = re.lastIndex;
+  }
+  return /["']/.test(line.slice(consumed)) ? undefined : words;
+}

@@ -1,0 +1,405 @@
+// One client connection: reads requests, runs them one after another (a blocked command
+// holds back the ones pipelined after it, as in Redis), and writes the replies in order.
+// The commands that are about the connection itself live here: AUTH, HELLO, SELECT, QUIT,
+// RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
+import type { Socket } from "node:net";
+import type { ClientState, CommandContext, CommandSpec } from "./command.js";
+import { toKey } from "./keyspace.js";
+import { encode } from "./resp/encode.js";
+import { ProtocolError, RequestParser } from "./resp/parser.js";
+import { ERR, OK, QUEUED, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
+import type { RedisServer } from "./server.js";
+
+/** Commands a RESP2 client may send while subscribed. */
+const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
+/** Commands that run at once inside MULTI instead of being queued. */
+const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+type SessionHandler = (s: Session, argv: Buffer[]) => Reply | Promise<Reply> | undefined;
+
+export class Session implements ClientState {
+  name: string | null = null;
+  db = 0;
+  resp: 2 | 3 = 2;
+  authenticated: boolean;
+  lastCommand = "NULL";
+  readonly createdAt = Date.now();
+  readonly addr: string;
+  readonly laddr: string;
+  private readonly parser: RequestParser;
+  private readonly pending: Buffer[][] = [];
+  private running = false;
+  private closed = false;
+  private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
+  private readonly watched = new Map<string, { db: number; key: string; version: number }>();
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  private lastInteraction = Date.now();
+  private pendingFailure: ProtocolError | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly server: RedisServer,
+  ) {
+    this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.authenticated = server.config.get("requirepass") === "";
+    this.parser = new RequestParser({
+      maxBulkLen: server.config.int("proto-max-bulk-len"),
+      maxQueryBuffer: server.config.int("client-query-buffer-limit"),
+      authRequired: () => !this.authenticated,
+    });
+    socket.on("data", (chunk) => this.onData(chunk));
+    socket.on("error", () => undefined);
+    socket.on("close", () => this.onClose());
+  }
+
+  requirepass(): string {
+    return this.server.config.get("requirepass") ?? "";
+  }
+
+  kind(): "normal" | "pubsub" {
+    return this.channels.size + this.patterns.size > 0 ? "pubsub" : "normal";
+  }
+
+  kill(): void {
+    this.socket.destroy();
+  }
+
+  listEntry(now: number): string {
+    const flags = (this.multi ? "x" : "") + (this.kind() === "pubsub" ? "P" : "") || "N";
+    return [
+      `id=${this.id}`,
+      `addr=${this.addr}`,
+      `laddr=${this.laddr}`,
+      `fd=${(this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1}`,
+      `name=${this.name ?? ""}`,
+      `age=${Math.floor((now - this.createdAt) / 1000)}`,
+      `idle=${Math.floor((now - this.lastInteraction) / 1000)}`,
+      `flags=${flags}`,
+      `db=${this.db}`,
+      `sub=${this.channels.size}`,
+      `psub=${this.patterns.size}`,
+      `ssub=0`,
+      `multi=${this.multi ? this.multi.queue.length : -1}`,
+      `qbuf=${this.parser.pending}`,
+      `qbuf-free=0`,
+      `argv-mem=0`,
+      `multi-mem=0`,
+      `rbs=0`,
+      `rbp=0`,
+      `obl=0`,
+      `oll=0`,
+      `omem=0`,
+      `tot-mem=0`,
+      `events=r`,
+      `cmd=${this.lastCommand}`,
+      `user=default`,
+      `redir=-1`,
+      `resp=${this.resp}`,
+    ].join(" ");
+  }
+
+  /** Sends a pub/sub message (a push in RESP3). */
+  deliver(items: Reply[]): void {
+    this.write(push(items));
+  }
+
+  private onData(chunk: Buffer): void {
+    let commands: Buffer[][];
+    let failure: ProtocolError | undefined;
+    try {
+      commands = this.parser.feed(chunk);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      // Redis runs what came before the bad bytes, answers the error once and closes
+      // (or just closes, for an over-long query buffer).
+      failure = err;
+      commands = err.commands;
+    }
+    if (commands.length > 0) this.pending.push(...commands);
+    if (failure) this.pendingFailure = failure;
+    if (!this.running) void this.drain();
+  }
+
+  /** After the commands before it have run: the protocol error's reply, then the close. */
+  private fail(failure: ProtocolError): void {
+    if (failure.reply && !this.closed) this.socket.end(failure.reply);
+    else this.socket.destroy();
+    this.closed = true;
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.server.forget(this);
+  }
+
+  /** Runs the queued commands in order, writing replies in one batch per burst. */
+  private async drain(): Promise<void> {
+    this.running = true;
+    this.socket.cork();
+    try {
+      while (this.pending.length > 0 && !this.closed) {
+        const argv = this.pending.shift()!;
+        this.lastInteraction = Date.now();
+        let reply = this.dispatch(argv);
+        if (reply instanceof Promise) {
+          this.socket.uncork(); // flush what is ready before blocking
+          reply = await reply;
+          this.socket.cork();
+        }
+        if (reply !== undefined) this.write(reply);
+      }
+      if (this.pendingFailure) this.fail(this.pendingFailure);
+    } finally {
+      this.socket.uncork();
+      this.running = false;
+    }
+  }
+
+  private write(reply: Reply): void {
+    if (!this.closed && this.socket.writable) this.socket.write(encode(reply, this.resp));
+  }
+
+  /** One command: checks, then a session command, a queued one, or the command table. */
+  private dispatch(argv: Buffer[]): Reply | Promise<Reply> | undefined {
+    const name = argv[0].toString().toLowerCase();
+    this.lastCommand = name;
+    const session = SESSION_COMMANDS[name];
+    const spec = this.server.commands.get(name);
+    const arity = session?.arity ?? spec?.arity;
+
+    if (this.resp === 2 && this.kind() === "pubsub" && !SUBSCRIBED_ALLOWED.has(name)) {
+      return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    }
+    if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
+    if (!this.authenticated && !(session?.noAuth ?? false)) return this.refuse(error(ERR.noAuth));
+    if (this.multi && !NOT_QUEUED.has(name)) {
+      if (spec?.flags.includes("no-multi")) return this.refuse(error(`ERR Command not allowed inside a transaction`));
+      this.multi.queue.push(argv);
+      return QUEUED;
+    }
+    if (session) return session.run(this, argv);
+    return this.execute(spec!, argv);
+  }
+
+  /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
+  private refuse(reply: Reply): Reply {
+    if (this.multi) this.multi.dirty = true;
+    return reply;
+  }
+
+  private execute(spec: CommandSpec, argv: Buffer[], inTransaction = false): Reply | Promise<Reply> {
+    const ctx = this.context(inTransaction);
+    return this.server.run(spec, argv, ctx);
+  }
+
+  private context(inTransaction: boolean): CommandContext {
+    const server = this.server;
+    const db = server.keyspace.dbs[this.db];
+    return {
+      keyspace: server.keyspace,
+      db,
+      client: this,
+      server,
+      now: Date.now(),
+      propagate: (argv) => server.propagate(db.index, argv),
+      signalKeyReady: (key) => server.signalKeyReady(db.index, key),
+      waitForKeys: (keys, timeoutMs) =>
+        inTransaction ? Promise.resolve(false) : server.waitForKeys(db.index, keys, timeoutMs, () => this.closed),
+    };
+  }
+
+  // ---- transactions ----
+
+  multiBegin(): Reply {
+    if (this.multi) return error("ERR MULTI calls can not be nested");
+    this.multi = { queue: [], dirty: false };
+    return OK;
+  }
+
+  exec(): Reply | Promise<Reply> {
+    const multi = this.multi;
+    if (!multi) return error("ERR EXEC without MULTI");
+    this.multi = null;
+    const changed = this.watchedChanged();
+    this.unwatch();
+    if (multi.dirty) return error(ERR.execAbort);
+    if (changed) return nil("array");
+    return this.server.transaction(() => {
+      const replies: Reply[] = [];
+      for (const argv of multi.queue) {
+        const spec = this.server.commands.get(argv[0].toString().toLowerCase())!;
+        const reply = SESSION_COMMANDS[spec?.name ?? ""] ? error("ERR Command not allowed inside a transaction") : this.execute(spec, argv, true);
+        // Inside a transaction nothing blocks (waitForKeys resolves at once), so a promise here is settled.
+        replies.push(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
+      }
+      return array(replies);
+    });
+  }
+
+  discard(): Reply {
+    if (!this.multi) return error("ERR DISCARD without MULTI");
+    this.multi = null;
+    this.unwatch();
+    return OK;
+  }
+
+  watch(keys: Buffer[]): Reply {
+    if (this.multi) return error("ERR WATCH inside MULTI is not allowed");
+    const db = this.server.keyspace.dbs[this.db];
+    const now = Date.now();
+    for (const k of keys) {
+      const key = toKey(k);
+      const id = `${this.db}:${key}`;
+      if (!this.watched.has(id)) this.watched.set(id, { db: this.db, key, version: db.version(key, now) });
+    }
+    return OK;
+  }
+
+  unwatch(): Reply {
+    this.watched.clear();
+    return OK;
+  }
+
+  private watchedChanged(): boolean {
+    const now = Date.now();
+    for (const w of this.watched.values()) {
+      if (this.server.keyspace.dbs[w.db].version(w.key, now) !== w.version) return true;
+    }
+    return false;
+  }
+
+  // ---- pub/sub ----
+
+  subscribe(argv: Buffer[], patterns: boolean): undefined {
+    const kind = patterns ? "psubscribe" : "subscribe";
+    const set = patterns ? this.patterns : this.channels;
+    for (const ch of argv.slice(1)) {
+      set.add(toKey(ch));
+      this.server.pubsub.add(this, toKey(ch), patterns);
+      this.write(push([bulk(kind), bulk(ch), int(this.channels.size + this.patterns.size)]));
+    }
+    return undefined;
+  }
+
+  unsubscribe(argv: Buffer[], patterns: boolean): undefined {
+    const kind = patterns ? "punsubscribe" : "unsubscribe";
+    const set = patterns ? this.patterns : this.channels;
+    const names = argv.length > 1 ? argv.slice(1).map(toKey) : [...set];
+    if (names.length === 0) this.write(push([bulk(kind), nil("bulk"), int(this.channels.size + this.patterns.size)]));
+    for (const name of names) {
+      set.delete(name);
+      this.server.pubsub.remove(this, name, patterns);
+      this.write(push([bulk(kind), bulk(Buffer.from(name, "latin1")), int(this.channels.size + this.patterns.size)]));
+    }
+    return undefined;
+  }
+
+  // ---- connection ----
+
+  close(reply?: Reply): undefined {
+    if (reply) this.write(reply);
+    this.socket.end();
+    this.closed = true;
+    return undefined;
+  }
+
+  reset(): Reply {
+    this.multi = null;
+    this.unwatch();
+    this.unsubscribe([Buffer.from("unsubscribe")], false);
+    this.unsubscribe([Buffer.from("punsubscribe")], true);
+    this.db = 0;
+    this.resp = 2;
+    this.name = null;
+    this.authenticated = this.requirepass() === "";
+    return simple("RESET");
+  }
+}
+
+/** AUTH [user] password: only the default user exists, as with requirepass in Redis 7. */
+function auth(s: Session, argv: Buffer[]): Reply {
+  const pass = s.requirepass();
+  if (argv.length > 3) return error(ERR.syntax);
+  const [user, given] = argv.length === 3 ? [argv[1].toString(), argv[2].toString()] : ["default", argv[1].toString()];
+  if (pass === "") {
+    return argv.length === 2
+      ? error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+      : user === "default"
+        ? OK
+        : error(ERR.wrongPass);
+  }
+  if (user !== "default" || given !== pass) return error(ERR.wrongPass);
+  s.authenticated = true;
+  return OK;
+}
+
+function hello(s: Session, argv: Buffer[]): Reply {
+  let i = 1;
+  if (argv.length > 1) {
+    const ver = Number(argv[1].toString());
+    if (!Number.isInteger(ver)) return error("ERR Protocol version is not an integer or out of range");
+    if (ver < 2 || ver > 3) return error("NOPROTO unsupported protocol version");
+    i = 2;
+    let newName: string | null | undefined;
+    while (i < argv.length) {
+      const opt = argv[i].toString().toLowerCase();
+      if (opt === "auth" && i + 2 < argv.length) {
+        const r = auth(s, [Buffer.from("auth"), argv[i + 1], argv[i + 2]]);
+        if (r.t === "error") return r;
+        i += 3;
+      } else if (opt === "setname" && i + 1 < argv.length) {
+        newName = argv[i + 1].toString();
+        i += 2;
+      } else {
+        return error(`ERR Syntax error in HELLO option '${argv[i].toString()}'`);
+      }
+    }
+    if (!s.authenticated) return error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+    s.resp = ver as 2 | 3;
+    if (newName !== undefined) s.name = newName;
+  } else if (!s.authenticated) {
+    return error(ERR.noAuth);
+  }
+  return map([
+    [bulk("server"), bulk("redis")],
+    [bulk("version"), bulk("7.0.15")],
+    [bulk("proto"), int(s.resp)],
+    [bulk("id"), int(s.id)],
+    [bulk("mode"), bulk("standalone")],
+    [bulk("role"), bulk("master")],
+    [bulk("modules"), array([])],
+  ]);
+}
+
+function select(s: Session, argv: Buffer[]): Reply {
+  const text = argv[1].toString();
+  if (!/^-?\d+$/.test(text)) return error(ERR.notInteger);
+  const index = Number(text);
+  if (index < 0 || index >= 16) return error("ERR DB index is out of range");
+  s.db = index;
+  return OK;
+}
+
+const SESSION_COMMANDS: Record<string, { arity: number; noAuth?: boolean; run: SessionHandler }> = {
+  auth: { arity: -2, noAuth: true, run: auth },
+  hello: { arity: -1, noAuth: true, run: hello },
+  select: { arity: 2, run: select },
+  quit: { arity: -1, noAuth: true, run: (s) => s.close(OK) },
+  reset: { arity: 1, noAuth: true, run: (s) => s.reset() },
+  multi: { arity: 1, run: (s) => s.multiBegin() },
+  exec: { arity: 1, run: (s) => s.exec() },
+  discard: { arity: 1, run: (s) => s.discard() },
+  watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
+  unwatch: { arity: 1, run: (s) => s.unwatch() },
+  subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
+  psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
+  unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
+  punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
+};
+
+/** Session commands as COMMAND reports them (names and arities). */
+export const SESSION_COMMAND_NAMES = Object.entries(SESSION_COMMANDS).map(([name, c]) => ({ name, arity: c.arity }));

@@ -1,0 +1,149 @@
+// The bundled server against a real redis-server: protocol, errors, connection commands,
+// transactions and pub/sub. Replies are compared byte for byte.
+import { Both, ServerPair } from "../support/differential.js";
+
+describe("differential: protocol and connection", function () {
+  this.timeout(30_000);
+  let pair: ServerPair;
+  let both: Both;
+
+  before(async () => {
+    pair = await ServerPair.start();
+  });
+  after(() => pair.stop());
+  beforeEach(async () => {
+    const { real, ours } = await pair.clients();
+    both = new Both(real, ours);
+    await both.same("FLUSHALL");
+  });
+  afterEach(() => both.close());
+
+  it("PING, ECHO, unknown commands and arity errors", async () => {
+    await both.same("PING");
+    await both.same("PING", "hello");
+    await both.same("ECHO", "x y");
+    await both.same("NOSUCHCOMMAND", "a", "b");
+    await both.same("GET");
+    await both.same("ECHO");
+    await both.same("PING", "a", "b");
+  });
+
+  it("inline commands, with quotes", async () => {
+    await both.sameRaw("PING\r\n");
+    await both.sameRaw("SET k \"a b\\x41\"\r\n");
+    await both.sameRaw("GET k\r\n");
+    await both.sameRaw("ECHO 'it''s'\r\n");
+  });
+
+  for (const [what, bytes] of [
+    ["an invalid multibulk length", "*x\r\n"],
+    ["an invalid bulk length", "*1\r\n$x\r\n"],
+    ["a missing $", "*1\r\n+PING\r\n"],
+    ["unbalanced quotes", 'ECHO "abc\r\n'],
+  ]) {
+    it(`a protocol error (${what}) gets Redis's text, then the connection closes`, async () => {
+      await both.sameRaw(bytes);
+      await both.sameRaw("PING\r\n"); // both closed: "<closed>"
+    });
+  }
+
+  it("SELECT and the 16 databases", async () => {
+    await both.same("SET", "k", "0");
+    await both.same("SELECT", "3");
+    await both.same("GET", "k");
+    await both.same("SET", "k", "3");
+    await both.same("SELECT", "16");
+    await both.same("SELECT", "x");
+    await both.same("SELECT", "0");
+    await both.same("GET", "k");
+  });
+
+  it("MULTI / EXEC, queued errors and EXECABORT, DISCARD", async () => {
+    await both.same("MULTI");
+    await both.same("SET", "a", "1");
+    await both.same("INCR", "a");
+    await both.same("LPUSH", "a", "x"); // fails at EXEC with WRONGTYPE, the rest still runs
+    await both.same("EXEC");
+    await both.same("MULTI");
+    await both.same("SET", "b", "1");
+    await both.same("NOSUCH"); // an error while queueing dooms the transaction
+    await both.same("EXEC");
+    await both.same("GET", "b");
+    await both.same("EXEC");
+    await both.same("DISCARD");
+    await both.same("MULTI");
+    await both.same("MULTI");
+    await both.same("DISCARD");
+  });
+
+  it("WATCH aborts EXEC when the key changed, and not otherwise", async () => {
+    const { real, ours } = await pair.clients();
+    const other = new Both(real, ours);
+    await both.same("WATCH", "w");
+    await other.same("SET", "w", "changed");
+    await both.same("MULTI");
+    await both.same("SET", "w", "mine");
+    await both.same("EXEC");
+    await both.same("WATCH", "w");
+    await both.same("MULTI");
+    await both.same("SET", "w", "mine");
+    await both.same("EXEC");
+    await both.same("MULTI");
+    await both.same("WATCH", "x");
+    await both.same("DISCARD");
+    other.close();
+  });
+
+  it("pub/sub: subscribe, publish, pattern messages, unsubscribe", async () => {
+    const { real, ours } = await pair.clients();
+    const pub = new Both(real, ours);
+    await both.same("SUBSCRIBE", "news", "sport");
+    await both.sameRaw(""); // the second subscribe confirmation
+    await both.same("PSUBSCRIBE", "n*");
+    await both.same("GET", "x"); // not allowed while subscribed (RESP2)
+    await both.same("PING");
+    await pub.same("PUBLISH", "news", "hello");
+    await both.sameRaw(""); // message
+    await both.sameRaw(""); // pmessage
+    await both.same("UNSUBSCRIBE");
+    await both.sameRaw("");
+    await both.same("PUNSUBSCRIBE");
+    await pub.same("PUBLISH", "news", "nobody");
+    pub.close();
+  });
+
+  it("AUTH without a password configured", async () => {
+    await both.same("AUTH", "x");
+    await both.same("AUTH", "default", "x");
+  });
+
+  it("HELLO 3 switches to RESP3 (maps, nulls, doubles)", async () => {
+    await both.same("HELLO", "4");
+    await both.same("HELLO", "x");
+    await both.same("SET", "k", "v");
+    // The HELLO reply itself differs in server details; compare what follows it.
+    await Promise.all([both.real.call("HELLO", "3"), both.ours.call("HELLO", "3")]);
+    await both.same("GET", "nokey");
+    await both.same("GET", "k");
+    await both.same("CONFIG", "GET", "appendonly");
+  });
+});
+
+describe("differential: AUTH with requirepass", function () {
+  this.timeout(30_000);
+  let pair: ServerPair;
+  before(async () => {
+    pair = await ServerPair.start([["requirepass", "s3cret"]]);
+  });
+  after(() => pair.stop());
+
+  it("NOAUTH, WRONGPASS, then access", async () => {
+    const { real, ours } = await pair.clients();
+    const both = new Both(real, ours);
+    await both.same("GET", "k");
+    await both.same("AUTH", "wrong");
+    await both.same("AUTH", "s3cret");
+    await both.same("GET", "k");
+    both.close();
+  });
+});

@@ -1,0 +1,138 @@
+// The bundled server as a target and with real clients: ioredis (RESP2 and RESP3),
+// redis-cli (interactive and --pipe), redis-benchmark; runs with kill and pause; the bug
+// switches caught by the checkers.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import type { RunResults } from "../../harness/store.js";
+import { freePort } from "../../harness/targets/ports.js";
+import { onlyRunDir, readJson, runCli, startCli, tempDir, waitFor } from "../helpers.js";
+import { RawClient } from "../support/raw-client.js";
+
+describe("bundled server with real clients", function () {
+  this.timeout(60_000);
+  let port: number;
+  let stop: () => void;
+  let serverRss: () => number;
+
+  before(async () => {
+    port = await freePort();
+    const { child } = startCli(["server", "--port", String(port), "--bind", "127.0.0.1"]);
+    stop = () => child.kill("SIGKILL");
+    serverRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) * 1024;
+    await waitFor("the bundled server", 10_000, () => spawnSync("redis-cli", ["-p", String(port), "PING"]).stdout?.toString().trim() === "PONG");
+  });
+  after(() => stop());
+
+  for (const protocol of [2, 3] as const) {
+    it(`ioredis over RESP${protocol}: strings, lists, hashes, transactions, pub/sub`, async () => {
+      const client = new Redis({ port, host: "127.0.0.1", protocol, maxRetriesPerRequest: 0 });
+      const sub = new Redis({ port, host: "127.0.0.1", protocol, maxRetriesPerRequest: 0 });
+      try {
+        await client.set(`s${protocol}`, "v", "EX", 100);
+        assert.equal(await client.get(`s${protocol}`), "v");
+        assert.ok((await client.ttl(`s${protocol}`)) > 90);
+        await client.rpush(`l${protocol}`, "a", "b", "c");
+        assert.deepEqual(await client.lrange(`l${protocol}`, 0, -1), ["a", "b", "c"]);
+        await client.hset(`h${protocol}`, { f1: "1", f2: "2" });
+        assert.deepEqual(await client.hgetall(`h${protocol}`), { f1: "1", f2: "2" });
+        assert.deepEqual(await client.multi().incr(`c${protocol}`).incr(`c${protocol}`).exec(), [
+          [null, 1],
+          [null, 2],
+        ]);
+        const message = new Promise<string>((resolve) => sub.on("message", (_ch, m: string) => resolve(m)));
+        await sub.subscribe(`ch${protocol}`);
+        await client.publish(`ch${protocol}`, "hi");
+        assert.equal(await message, "hi");
+      } finally {
+        client.disconnect();
+        sub.disconnect();
+      }
+    });
+  }
+
+  it("redis-cli: commands, errors and --pipe", () => {
+    const cli = (...args: string[]) => execFileSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8" }).trim();
+    assert.equal(cli("SET", "cli", "x"), "OK");
+    assert.equal(cli("GET", "cli"), "x");
+    assert.equal(cli("LPUSH", "cli", "y"), "WRONGTYPE Operation against a key holding the wrong kind of value");
+    const piped = execFileSync("redis-cli", ["-p", String(port), "--pipe"], { input: "SET p1 a\r\nSET p2 b\r\nINCR n\r\n", encoding: "utf8" });
+    assert.match(piped, /errors: 0, replies: 3/);
+    assert.equal(cli("MGET", "p1", "p2"), "a\nb");
+  });
+
+  it("redis-benchmark's standard tests run to the end", () => {
+    const out = execFileSync("redis-benchmark", ["-p", String(port), "-n", "2000", "-c", "10", "-q", "-t", "ping,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange,mset"], {
+      encoding: "utf8",
+      timeout: 50_000,
+    });
+    for (const test of ["SET", "GET", "INCR", "LPUSH", "SADD", "HSET", "ZADD", "MSET"]) assert.match(out, new RegExp(`${test}.*requests per second`));
+  });
+
+  it("survives garbage on the wire, split at random places, and keeps serving", async () => {
+    const before = serverRss();
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const c = await RawClient.connect(port);
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 300) }, () => Math.floor(random() * 256)));
+      // Some rounds start like a real request, then go wrong.
+      const prefix = Buffer.from(["*3\r\n$3\r\nSET\r\n", "*99999999999\r\n", "$-5\r\n", "*2\r\n$4000000000\r\n", ""][round % 5]);
+      await c.send(Buffer.concat([prefix, bytes]), 50);
+      c.close();
+    }
+    const check = await RawClient.connect(port);
+    assert.equal(await check.call("PING"), "+PONG\r\n");
+    check.close();
+    assert.ok(serverRss() - before < 100 * 2 ** 20, `the server grew by ${(serverRss() - before) / 2 ** 20} MiB`);
+  });
+});
+
+describe("redline run --target bundled", function () {
+  this.timeout(120_000);
+
+  for (const [workload, fault] of [
+    ["register", "kill"],
+    ["counter", "pause"],
+    ["set", "kill"],
+  ] as const) {
+    it(`${workload} workload with ${fault} faults, persistence on`, async () => {
+      const results = join(tempDir(), "results");
+      const res = await runCli([
+        "run",
+        ...["--target", "bundled", "--topology", "standalone", "--workload", workload, "--persistence", "appendonly"],
+        ...["--nemesis", fault, "--nemesis-interval", "1", "--nemesis-duration", "1", "--time-limit", "5", "--rate", "200"],
+        ...["--results-dir", results],
+      ]);
+      assert.equal(res.code, 0, `${res.stderr}\n${res.stdout}`);
+      const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+      assert.equal(verdict.valid, true);
+      assert.ok((verdict.opCounts.ok ?? 0) > 100);
+    });
+  }
+
+  it("bug lost-ack: the set checker reports the acknowledged adds that were lost", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli(["run", "--target", "bundled", "--workload", "set", "--bug", "lost-ack", "--time-limit", "3", "--results-dir", results]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+    assert.equal(verdict.checkers.set.valid, false);
+    assert.ok((verdict.checkers.set.details.lost as unknown[]).length > 0);
+  });
+
+  it("bug stale-read: the linearizability checker finds the stale reads", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli(["run", "--target", "bundled", "--workload", "register", "--keys", "2", "--bug", "stale-read", "--time-limit", "3", "--results-dir", results]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+    assert.equal(verdict.checkers.linearizable.valid, false, verdict.checkers.linearizable.summary);
+  });
+
+  it("the same runs are valid without the bugs", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli(["run", "--target", "bundled", "--workload", "register", "--keys", "2", "--time-limit", "3", "--results-dir", results]);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+  });
+});
