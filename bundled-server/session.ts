@@ -28,6 +28,9 @@ export class Session implements ClientState {
   readonly laddr: string;
   private readonly parser: RequestParser;
   private readonly pending: Buffer[][] = [];
+  /** Index of the next command in `pending` (no shift(): a long pipeline stays linear). */
+  private next = 0;
+  private outbox: Buffer[] = [];
   private running = false;
   private closed = false;
   private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
@@ -50,6 +53,7 @@ export class Session implements ClientState {
       maxQueryBuffer: server.config.int("client-query-buffer-limit"),
       authRequired: () => !this.authenticated,
     });
+    socket.setNoDelay(true);
     socket.on("data", (chunk) => this.onData(chunk));
     socket.on("error", () => undefined);
     socket.on("close", () => this.onClose());
@@ -135,31 +139,42 @@ export class Session implements ClientState {
     this.server.forget(this);
   }
 
-  /** Runs the queued commands in order, writing replies in one batch per burst. */
+  /** Runs the queued commands in order; the replies of a burst go out as one write. */
   private async drain(): Promise<void> {
     this.running = true;
-    this.socket.cork();
     try {
-      while (this.pending.length > 0 && !this.closed) {
-        const argv = this.pending.shift()!;
+      while (this.next < this.pending.length && !this.closed) {
+        const argv = this.pending[this.next++];
         this.lastInteraction = Date.now();
         let reply = this.dispatch(argv);
         if (reply instanceof Promise) {
-          this.socket.uncork(); // flush what is ready before blocking
+          this.flush(); // send what is ready before blocking
           reply = await reply;
-          this.socket.cork();
         }
         if (reply !== undefined) this.write(reply);
       }
-      if (this.pendingFailure) this.fail(this.pendingFailure);
+      this.pending.length = 0;
+      this.next = 0;
+      if (this.pendingFailure) {
+        this.flush();
+        this.fail(this.pendingFailure);
+      }
     } finally {
-      this.socket.uncork();
+      this.flush();
       this.running = false;
     }
   }
 
   private write(reply: Reply): void {
-    if (!this.closed && this.socket.writable) this.socket.write(encode(reply, this.resp));
+    if (this.closed) return;
+    this.outbox.push(encode(reply, this.resp));
+    if (!this.running) this.flush();
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    if (this.socket.writable) this.socket.write(this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox));
+    this.outbox = [];
   }
 
   /** One command: checks, then a session command, a queued one, or the command table. */
@@ -196,20 +211,33 @@ export class Session implements ClientState {
     return this.server.run(spec, argv, ctx);
   }
 
+  /** The context commands see; one object per session, refreshed for each command. */
   private context(inTransaction: boolean): CommandContext {
+    const ctx = (inTransaction ? this.transactionContext : this.plainContext) ?? this.makeContext(inTransaction);
+    ctx.db = this.server.keyspace.dbs[this.db];
+    ctx.now = Date.now();
+    return ctx;
+  }
+
+  private plainContext: CommandContext | undefined;
+  private transactionContext: CommandContext | undefined;
+
+  private makeContext(inTransaction: boolean): CommandContext {
     const server = this.server;
-    const db = server.keyspace.dbs[this.db];
-    return {
+    const ctx: CommandContext = {
       keyspace: server.keyspace,
-      db,
+      db: server.keyspace.dbs[this.db],
       client: this,
       server,
       now: Date.now(),
-      propagate: (argv) => server.propagate(db.index, argv),
-      signalKeyReady: (key) => server.signalKeyReady(db.index, key),
+      propagate: (argv) => server.propagate(ctx.db.index, argv),
+      signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
       waitForKeys: (keys, timeoutMs) =>
-        inTransaction ? Promise.resolve(false) : server.waitForKeys(db.index, keys, timeoutMs, () => this.closed),
+        inTransaction ? Promise.resolve(false) : server.waitForKeys(ctx.db.index, keys, timeoutMs, () => this.closed),
     };
+    if (inTransaction) this.transactionContext = ctx;
+    else this.plainContext = ctx;
+    return ctx;
   }
 
   // ---- transactions ----

@@ -9,6 +9,39 @@ import { WRONG, WRONGTYPE, clampIndex, getLongLong, getPositiveLong, isReply, lo
 const B = (s: string) => Buffer.from(s);
 type Where = "head" | "tail";
 
+// Which keys became ready, in order. Redis serves blocked clients after each command (after
+// EXEC for a transaction) from its ready_keys list: the keys in the order they were first
+// signalled. A woken BLPOP here runs after the synchronous turn that signalled it, so it
+// looks at the keys signalled in that turn (first signal first) before the others.
+let turn: Map<string, number> | null = null;
+let lastTurn = new Map<string, number>();
+let seq = 0;
+
+/** Signals a key ready (ctx.signalKeyReady), remembering the order for woken BLPOP / BRPOP. */
+export function signalReady(ctx: CommandContext, key: string): void {
+  if (turn === null) {
+    const current = new Map<string, number>();
+    turn = current;
+    queueMicrotask(() => {
+      lastTurn = current;
+      turn = null;
+    });
+  }
+  const id = `${ctx.db.index}:${key}`;
+  if (!turn.has(id)) turn.set(id, seq++);
+  ctx.signalKeyReady(key);
+}
+
+/** The keys of a woken blocking pop in serving order: signalled ones first, by first signal. */
+function servingOrder(ctx: CommandContext, keys: Buffer[]): Buffer[] {
+  const ready = turn ?? lastTurn;
+  const rank = (k: Buffer) => ready.get(`${ctx.db.index}:${toKey(k)}`) ?? Infinity;
+  return keys
+    .map((k, i) => [k, rank(k), i] as const)
+    .sort((a, b) => (a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[2] - b[2]))
+    .map(([k]) => k);
+}
+
 function push(ctx: CommandContext, argv: Buffer[], where: Where): Reply {
   const key = toKey(argv[1]);
   const entry = ctx.db.get(key, ctx.now);
@@ -31,14 +64,15 @@ function push(ctx: CommandContext, argv: Buffer[], where: Where): Reply {
     ctx.db.set(key, { type: "list", v: list });
   }
   ctx.propagate(argv);
-  ctx.signalKeyReady(key);
+  signalReady(ctx, key);
   return int(list.length);
 }
 
 /** Removes up to `count` elements from one end; deletes the key when the list empties. */
 function popSome(ctx: CommandContext, key: string, list: Buffer[], where: Where, count: number): Buffer[] {
   const n = Math.min(count, list.length);
-  const out = where === "head" ? list.splice(0, n) : list.splice(list.length - n, n).reverse();
+  // shift() / pop() for one element: V8 makes both O(1) (splice at the head copies the array).
+  const out = n === 1 ? [where === "head" ? list.shift()! : list.pop()!] : where === "head" ? list.splice(0, n) : list.splice(list.length - n, n).reverse();
   if (list.length === 0) ctx.db.delete(key);
   else ctx.db.touch(key);
   return out;
@@ -140,7 +174,7 @@ function lrem(ctx: CommandContext, argv: Buffer[]): Reply {
  * blocking); once blocked, such keys are skipped, as Redis keeps the client blocked.
  */
 function tryBlockingPop(ctx: CommandContext, keys: Buffer[], where: Where, now: number, first: boolean): Reply | undefined {
-  for (const k of keys) {
+  for (const k of first ? keys : servingOrder(ctx, keys)) {
     const key = toKey(k);
     const list = lookup(ctx.db, key, now, "list");
     if (list === WRONG) {
@@ -163,7 +197,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * or the timeout is invalid; otherwise returns a promise: the client waits on the keys via
  * ctx.waitForKeys, retries when signalled (with the time left), and gets a null array on
  * timeout. Inside MULTI, waitForKeys resolves false at once, so the promise settles to the
- * null array right away, as Redis answers a blocking command that may not block.
+ * null array right away, as Redis answers a blocking command that may not block. A context
+ * that says `mayBlock: false` (an optional field the server can set for EXEC and AOF replay)
+ * gets that null array synchronously instead.
  */
 function blockingPop(ctx: CommandContext, argv: Buffer[], where: Where): Reply | Promise<Reply> {
   const timeout = parseTimeoutMs(argv[argv.length - 1]);
@@ -171,6 +207,7 @@ function blockingPop(ctx: CommandContext, argv: Buffer[], where: Where): Reply |
   const keys = argv.slice(1, -1);
   const served = tryBlockingPop(ctx, keys, where, ctx.now, true);
   if (served) return served;
+  if ((ctx as CommandContext & { mayBlock?: boolean }).mayBlock === false) return nil("array");
   // Redis adds the current time; an overflow there leaves the client blocked for good.
   const deadline = timeout === 0n || timeout > BigInt(MAX_TIMER_MS) ? undefined : ctx.now + Number(timeout);
   const names = keys.map(toKey);

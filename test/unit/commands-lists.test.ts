@@ -1,7 +1,8 @@
 // List commands called directly (replies and propagation as redis-server 7.0.15 gives them),
 // BLPOP / BRPOP through the fake context's controllable waitForKeys.
 import assert from "node:assert/strict";
-import { check, fake } from "./commands-context.test.js";
+import type { CommandContext } from "../../bundled-server/command.js";
+import { TABLE, check, fake, plain } from "./commands-context.test.js";
 
 const WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value";
 const NOT_INT = "-ERR value is not an integer or out of range";
@@ -162,6 +163,16 @@ describe("commands: lists", () => {
     check(f, [["LRANGE b 0 -1", ["y"]]]);
   });
 
+  it("a woken BLPOP serves the key signalled first (as Redis's ready_keys), not the first listed", async () => {
+    const f = fake({ now: Date.now() });
+    const pending = f.start("BLPOP", "l1", "l2", "0");
+    // one transaction: l2 gets data before l1
+    f.run("RPUSH", "l2", "a");
+    f.run("RPUSH", "l1", "b");
+    f.waiters.shift()!.resolve(true);
+    assert.deepEqual(await pending, ["l2", "a"]);
+  });
+
   it("BLPOP woken without data (another client took it) waits again, with the time left", async () => {
     const f = fake({ now: Date.now() });
     const pending = f.start("BRPOP", "a", "10");
@@ -193,6 +204,15 @@ describe("commands: lists", () => {
     const pending = f.start("BLPOP", "a", "0");
     f.waiters.shift()!.resolve(false);
     assert.equal(await pending, "(nil array)");
+  });
+
+  it("BLPOP with a context that may not block (mayBlock: false) answers the null array synchronously", () => {
+    const f = fake();
+    const spec = TABLE.get("blpop")!;
+    const reply = spec.handler({ ...f.ctx, mayBlock: false } as CommandContext, [Buffer.from("BLPOP"), Buffer.from("a"), Buffer.from("0")]);
+    assert.ok(!(reply instanceof Promise));
+    assert.equal(plain(reply), "(nil array)");
+    assert.equal(f.waiters.length, 0);
   });
 
   it("BLPOP timeouts: the time left until now + timeout; -0.001 s and huge ones block forever", () => {
