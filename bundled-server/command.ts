@@ -71,6 +71,8 @@ export interface CommandContext {
   propagate(argv: Buffer[]): void;
   /** Tells clients blocked on a key (BLPOP) that it may now have data. */
   signalKeyReady(key: string): void;
+  /** False where a command must not block (inside EXEC, replaying the AOF): BLPOP then answers at once. */
+  mayBlock?: boolean;
   /**
    * Blocks the client until one of the keys is signalled or the timeout passes (0: forever);
    * resolves true when signalled. Inside MULTI it resolves false at once, as Redis does.

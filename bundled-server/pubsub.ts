@@ -1,5 +1,5 @@
 // Channels and patterns, and who is subscribed to them.
-import { globMatch } from "./glob.js";
+import { stringMatch } from "./glob.js";
 import { bulk, type Reply } from "./resp/reply.js";
 
 export interface Subscriber {
@@ -46,7 +46,7 @@ export class PubSub {
       receivers++;
     }
     for (const [pattern, subs] of this.patterns) {
-      if (!globMatch(pattern, channel)) continue;
+      if (!stringMatch(Buffer.from(pattern, "latin1"), ch)) continue;
       for (const s of subs) {
         s.deliver([bulk("pmessage"), bulk(Buffer.from(pattern, "latin1")), bulk(ch), bulk(message)]);
         receivers++;

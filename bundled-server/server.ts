@@ -59,9 +59,18 @@ export class RedisServer implements ServerContext {
     return typeof address === "object" && address ? address.port : 0;
   }
 
-  /** Runs a command from the table, through the bug switches when any is on. */
+  /**
+   * Runs a command from the table. A command that propagates several writes (SPOP with a count)
+   * is persisted as one MULTI ... EXEC, as Redis does.
+   */
   run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     this.stats.commands++;
+    if (this.transactionWrites) return this.runWithBugs(spec, argv, ctx);
+    return this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
+  }
+
+  /** Through the bug switches when any is on. */
+  private runWithBugs(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     if (!this.bugs.any || spec.flags.includes("blocking")) return spec.handler(ctx, argv);
     const keys = keysOf(spec, argv).map(toKey);
     if (!spec.flags.includes("write")) return this.bugs.read(ctx.db, keys, ctx.now, () => spec.handler(ctx, argv));
@@ -80,18 +89,19 @@ export class RedisServer implements ServerContext {
     else this.aof?.append(db, argv);
   }
 
-  /** Runs EXEC's commands; their writes are propagated as one MULTI ... EXEC. */
-  transaction<T>(run: () => T): T {
+  /** Runs EXEC's commands; their writes (when at least `wrapFrom`) are propagated as one MULTI ... EXEC. */
+  transaction<T>(run: () => T, wrapFrom = 1): T {
     this.transactionWrites = [];
     try {
       return run();
     } finally {
       const writes = this.transactionWrites;
       this.transactionWrites = undefined;
-      if (writes.length > 0 && this.aof) {
-        this.aof.append(writes[0][0], [Buffer.from("MULTI")]);
+      const wrap = writes.length >= wrapFrom;
+      if (this.aof && writes.length > 0) {
+        if (wrap) this.aof.append(writes[0][0], [Buffer.from("MULTI")]);
         for (const [db, argv] of writes) this.aof.append(db, argv);
-        this.aof.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
+        if (wrap) this.aof.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
       }
     }
   }
@@ -216,6 +226,7 @@ export class RedisServer implements ServerContext {
         client: REPLAY_CLIENT,
         server: this,
         now: Date.now(),
+        mayBlock: false,
         propagate: () => undefined,
         signalKeyReady: () => undefined,
         waitForKeys: () => Promise.resolve(false),

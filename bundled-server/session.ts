@@ -230,6 +230,7 @@ export class Session implements ClientState {
       client: this,
       server,
       now: Date.now(),
+      mayBlock: !inTransaction,
       propagate: (argv) => server.propagate(ctx.db.index, argv),
       signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
       waitForKeys: (keys, timeoutMs) =>

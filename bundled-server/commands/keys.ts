@@ -10,115 +10,17 @@
 // order, whatever is added or deleted meanwhile: a key present for the whole scan is returned
 // exactly once (a key's hash never changes). MATCH and TYPE filter after the selection, as in
 // Redis, so a call may return fewer keys than COUNT, even none, with a non-zero cursor. Cursors
-// of 2^32 or more finish at once ("0" and no keys). Each call costs a pass over the database's
-// keys (no ordered index is kept), which is fine for a test server.
+// of 2^32 or more finish at once ("0" and no keys). A call costs O(log N + COUNT) on a snapshot
+// of the keys sorted by hash, made when a scan starts (see scanStep).
 import type { CommandContext, CommandSpec } from "../command.js";
 import { fromKey, toKey, type Database } from "../keyspace.js";
 import { ERR, OK, array, bulk, error, int, nil, simple, type Reply } from "../resp/reply.js";
 import { LLONG_MAX, LLONG_MIN, cstr, errorf, expireOf, getLongLong, isOpt, isReply, lowerAscii, parseScanCursor, setExpireAt, store } from "./args.js";
+import { stringMatch } from "../glob.js";
 import { signalReady } from "./lists.js";
 
 const B = (s: string) => Buffer.from(s);
 
-// ---------------------------------------------------------------- glob patterns
-
-/**
- * util.c stringmatchlen, byte for byte (Redis 7.0.15, with its skipLongerMatches shortcut):
- * * ? [abc] [^a] [a-z] and \ escapes. Ranges compare bytes as signed chars, as on x86; a
- * pattern's end reads as a NUL byte, as the C code reads its terminator.
- */
-export function stringMatch(pattern: Buffer, text: Buffer, nocase = false): boolean {
-  return matchImpl(pattern, 0, pattern.length, text, 0, text.length, nocase, { skip: false });
-}
-
-function matchImpl(p: Buffer, pi: number, plen: number, s: Buffer, si: number, slen: number, nocase: boolean, state: { skip: boolean }): boolean {
-  const P = (i: number) => (i < p.length ? p[i] : 0);
-  const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
-  const signed = (c: number) => (c >= 128 ? c - 256 : c);
-  const same = (a: number, b: number) => (nocase ? lower(a) === lower(b) : a === b);
-  while (plen > 0 && slen > 0) {
-    const c = P(pi);
-    if (c === 0x2a /* * */) {
-      while (plen > 0 && P(pi + 1) === 0x2a) {
-        pi++;
-        plen--;
-      }
-      if (plen === 1) return true;
-      while (slen > 0) {
-        if (matchImpl(p, pi + 1, plen - 1, s, si, slen, nocase, state)) return true;
-        if (state.skip) return false;
-        si++;
-        slen--;
-      }
-      state.skip = true;
-      return false;
-    } else if (c === 0x3f /* ? */) {
-      si++;
-      slen--;
-    } else if (c === 0x5b /* [ */) {
-      pi++;
-      plen--;
-      const not = P(pi) === 0x5e;
-      if (not) {
-        pi++;
-        plen--;
-      }
-      let match = false;
-      for (;;) {
-        if (P(pi) === 0x5c && plen >= 2) {
-          pi++;
-          plen--;
-          if (P(pi) === s[si]) match = true;
-        } else if (P(pi) === 0x5d) {
-          break;
-        } else if (plen === 0) {
-          pi--;
-          plen++;
-          break;
-        } else if (plen >= 3 && P(pi + 1) === 0x2d) {
-          let start = signed(P(pi));
-          let end = signed(P(pi + 2));
-          let ch = signed(s[si]);
-          if (start > end) [start, end] = [end, start];
-          if (nocase) {
-            start = lower(start);
-            end = lower(end);
-            ch = lower(ch);
-          }
-          pi += 2;
-          plen -= 2;
-          if (ch >= start && ch <= end) match = true;
-        } else if (same(P(pi), s[si])) {
-          match = true;
-        }
-        pi++;
-        plen--;
-      }
-      si++;
-      slen--;
-      if (not) match = !match;
-      if (!match) return false;
-    } else {
-      if (c === 0x5c /* \ */ && plen >= 2) {
-        pi++;
-        plen--;
-      }
-      if (!same(P(pi), s[si])) return false;
-      si++;
-      slen--;
-    }
-    pi++;
-    plen--;
-    if (slen === 0) {
-      while (P(pi) === 0x2a) {
-        pi++;
-        plen--;
-      }
-      break;
-    }
-  }
-  return plen === 0 && slen === 0;
-}
 
 // ---------------------------------------------------------------- DEL, EXISTS, TYPE
 
@@ -244,21 +146,50 @@ export function scanHash(key: string): number {
   return h >>> 0;
 }
 
-/** One SCAN step over a database (see the top of this file): the keys selected and the next cursor. */
+/** A database's keys sorted by scanHash, as of some moment (see scanStep). */
+interface Snapshot {
+  hashes: Float64Array;
+  keys: string[];
+}
+const snapshots = new WeakMap<Database, Snapshot>();
+
+function snapshot(db: Database): Snapshot {
+  const keys = [...db.rawKeys()];
+  const order = keys.map((k, i) => [scanHash(k), i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { hashes: Float64Array.from(order, ([h]) => h), keys: order.map(([, i]) => keys[i]) };
+}
+
+/**
+ * One SCAN step over a database (see the top of this file): the keys selected (the caller
+ * drops those that no longer exist) and the next cursor. To keep a step cheap, the keys are
+ * taken from a snapshot sorted by hash, made when a scan starts (cursor 0) or when there is
+ * none (it is dropped when a scan ends). A key present for a whole scan is in every snapshot
+ * made during it, so the walk still returns it; keys added meanwhile may be missed, which
+ * SCAN allows.
+ */
 export function scanStep(db: Database, cursor: bigint, count: number): { keys: string[]; next: bigint } {
   if (cursor >= 1n << 32n) return { keys: [], next: 0n };
-  const from = Number(cursor);
-  const candidates: Array<[number, string]> = [];
-  for (const key of db.rawKeys()) {
-    const h = scanHash(key);
-    if (h >= from) candidates.push([h, key]);
+  let snap = snapshots.get(db);
+  if (cursor === 0n || snap === undefined) {
+    snap = snapshot(db);
+    snapshots.set(db, snap);
   }
-  if (candidates.length <= count) return { keys: candidates.map(([, k]) => k), next: 0n };
-  const hashes = Float64Array.from(candidates, ([h]) => h).sort();
-  const last = hashes[count - 1];
-  const keys = candidates.filter(([h]) => h <= last).map(([, k]) => k);
-  const more = hashes[hashes.length - 1] > last;
-  return { keys, next: more ? BigInt(last + 1) : 0n };
+  const { hashes, keys } = snap;
+  const from = Number(cursor);
+  let lo = 0;
+  let hi = hashes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (hashes[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = Math.min(lo + count, hashes.length);
+  while (end < hashes.length && end > lo && hashes[end] === hashes[end - 1]) end++; // never split a hash
+  if (end >= hashes.length) {
+    snapshots.delete(db);
+    return { keys: keys.slice(lo), next: 0n };
+  }
+  return { keys: keys.slice(lo, end), next: BigInt(hashes[end - 1] + 1) };
 }
 
 function scan(ctx: CommandContext, argv: Buffer[]): Reply {

@@ -207,7 +207,7 @@ function blockingPop(ctx: CommandContext, argv: Buffer[], where: Where): Reply |
   const keys = argv.slice(1, -1);
   const served = tryBlockingPop(ctx, keys, where, ctx.now, true);
   if (served) return served;
-  if ((ctx as CommandContext & { mayBlock?: boolean }).mayBlock === false) return nil("array");
+  if (ctx.mayBlock === false) return nil("array");
   // Redis adds the current time; an overflow there leaves the client blocked for good.
   const deadline = timeout === 0n || timeout > BigInt(MAX_TIMER_MS) ? undefined : ctx.now + Number(timeout);
   const names = keys.map(toKey);

@@ -1,6 +1,6 @@
 // Server commands: PING, ECHO, INFO, CONFIG, CLIENT, TIME, COMMAND, DEBUG, SHUTDOWN, PUBLISH.
 import type { CommandContext, CommandSpec } from "../command.js";
-import { globMatch } from "../glob.js";
+import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
 
@@ -26,8 +26,8 @@ function config(ctx: CommandContext, argv: Buffer[]): Reply {
   const sub = argv[1].toString().toLowerCase();
   const cfg = ctx.server.config;
   if (sub === "get" && argv.length >= 3) {
-    const patterns = argv.slice(2).map((a) => a.toString().toLowerCase());
-    const names = cfg.names().filter((n) => n !== "bug" && patterns.some((p) => globMatch(p, n)));
+    const patterns = argv.slice(2);
+    const names = cfg.names().filter((n) => n !== "bug" && patterns.some((p) => stringMatch(p, Buffer.from(n), true)));
     return map(names.map((n) => [bulk(n), bulk(cfg.get(n) ?? "")]));
   }
   if (sub === "set" && argv.length >= 4 && argv.length % 2 === 0) {

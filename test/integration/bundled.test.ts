@@ -136,3 +136,43 @@ describe("redline run --target bundled", function () {
     assert.equal(res.code, 0, res.stdout + res.stderr);
   });
 });
+
+describe("bundled server persistence", function () {
+  this.timeout(30_000);
+
+  it("with appendonly, a SIGKILLed server restarts with every acknowledged write, TTLs and transactions included", async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const args = ["server", "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"];
+    const up = () => waitFor("the bundled server", 10_000, () => spawnSync("redis-cli", ["-p", String(port), "PING"]).stdout?.toString().trim() === "PONG");
+    const first = startCli(args);
+    await up();
+    const client = await RawClient.connect(port);
+    await client.call("SADD", "s", "a", "b", "c", "d");
+    await client.call("SPOP", "s", "2");
+    const members = await client.call("SMEMBERS", "s");
+    await client.call("SET", "t", "v", "EX", "1000");
+    await client.call("SELECT", "2");
+    await client.call("MULTI");
+    await client.call("INCR", "n");
+    await client.call("INCR", "n");
+    await client.call("EXEC");
+    client.close();
+    first.child.kill("SIGKILL");
+    await first.done;
+
+    const second = startCli(args);
+    try {
+      await up();
+      const again = await RawClient.connect(port);
+      assert.match(members, /^\*2\r\n/);
+      assert.equal(await again.call("SMEMBERS", "s"), members);
+      assert.match(await again.call("TTL", "t"), /^:(99\d|1000)\r\n$/);
+      await again.call("SELECT", "2");
+      assert.equal(await again.call("GET", "n"), "$1\r\n2\r\n");
+      again.close();
+    } finally {
+      second.child.kill("SIGKILL");
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Keyspace commands called directly (replies and propagation as redis-server 7.0.15 gives them).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { scanStep, stringMatch } from "../../bundled-server/commands/keys.js";
+import { scanStep } from "../../bundled-server/commands/keys.js";
+import { stringMatch } from "../../bundled-server/glob.js";
 import { check, fake } from "./commands-context.test.js";
 
 const b = (s: string) => Buffer.from(s, "latin1");

@@ -301,7 +301,7 @@ describe("spec-parse", () => {
       assert.deepEqual(parseSpec(yaml("target: bundled", "bugs: [lost-ack]"), "spec.yaml").bugs, ["lost-ack"]);
       assert.equal(
         problemOf(yaml("target: redis", "bugs: [lost-ack]")),
-        "spec.yaml:2:8: bugs: bug switches exist only in the bundled server (target is redis); expected target bundled, or no bugs",
+        "spec.yaml:2:7: bugs: bug switches exist only in the bundled server (target is redis); expected target bundled, or no bugs",
       );
       assert.match(problemOf(yaml("target: bundled", "bugs: [lose-everything]")), /'lose-everything' is not a valid bug switch; expected one of lost-ack, stale-read/);
     });
@@ -349,7 +349,7 @@ describe("spec-parse", () => {
       assert.equal(
         problemOf(yaml("seed: 1", "colour: red")),
         "spec.yaml:2:1: colour: unknown key; expected one of name, seed, target, topology, sentinel, replication, " +
-          "requirepass, persistence, workload, nemesis, time-limit, setup-timeout, checkers, results-dir at the top level",
+          "requirepass, persistence, workload, nemesis, time-limit, setup-timeout, bugs, checkers, results-dir at the top level",
       );
     });
 
