@@ -41,8 +41,8 @@ export type ExpiryListener = (db: number, key: string) => void;
 export class Database {
   private readonly entries = new Map<string, Entry>();
   private readonly expiring = new Set<string>();
-  private readonly versions = new Map<string, number>();
-  private clock = 0;
+  /** Versions of the keys some client WATCHes (only those: tracking every key would cost every write). */
+  private readonly watched = new Map<string, { version: number; watchers: number }>();
 
   constructor(
     readonly index: number,
@@ -94,13 +94,28 @@ export class Database {
 
   /** Marks a key as modified in place (a collection that was changed), for WATCH. */
   touch(key: string): void {
-    this.versions.set(key, ++this.clock);
+    const w = this.watched.get(key);
+    if (w) w.version++;
+  }
+
+  /** Starts tracking a key for a WATCH; returns its version now. */
+  watch(key: string, now: number): number {
+    this.get(key, now); // an expired key is deleted first, so it cannot count as a change later
+    let w = this.watched.get(key);
+    if (!w) this.watched.set(key, (w = { version: 0, watchers: 0 }));
+    w.watchers++;
+    return w.version;
+  }
+
+  unwatch(key: string): void {
+    const w = this.watched.get(key);
+    if (w && --w.watchers === 0) this.watched.delete(key);
   }
 
   /** WATCH's view of a key: changes whenever the key is written, deleted or expires. */
   version(key: string, now: number): number {
     this.get(key, now); // an expired key counts as changed
-    return this.versions.get(key) ?? 0;
+    return this.watched.get(key)?.version ?? 0;
   }
 
   /** Every live key (expired ones are removed on the way). */
@@ -124,7 +139,7 @@ export class Database {
   }
 
   clear(): void {
-    for (const key of this.entries.keys()) this.touch(key);
+    for (const key of this.watched.keys()) if (this.entries.has(key)) this.touch(key);
     this.entries.clear();
     this.expiring.clear();
   }

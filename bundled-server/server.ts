@@ -65,7 +65,7 @@ export class RedisServer implements ServerContext {
    */
   run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     this.stats.commands++;
-    if (this.transactionWrites) return this.runWithBugs(spec, argv, ctx);
+    if (this.transactionWrites || !this.aof) return this.runWithBugs(spec, argv, ctx);
     return this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
   }
 

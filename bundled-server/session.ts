@@ -136,6 +136,7 @@ export class Session implements ClientState {
 
   private onClose(): void {
     this.closed = true;
+    this.unwatch();
     this.server.forget(this);
   }
 
@@ -179,7 +180,7 @@ export class Session implements ClientState {
 
   /** One command: checks, then a session command, a queued one, or the command table. */
   private dispatch(argv: Buffer[]): Reply | Promise<Reply> | undefined {
-    const name = argv[0].toString().toLowerCase();
+    const name = commandName(argv[0]);
     this.lastCommand = name;
     const session = SESSION_COMMANDS[name];
     const spec = this.server.commands.get(name);
@@ -283,12 +284,13 @@ export class Session implements ClientState {
     for (const k of keys) {
       const key = toKey(k);
       const id = `${this.db}:${key}`;
-      if (!this.watched.has(id)) this.watched.set(id, { db: this.db, key, version: db.version(key, now) });
+      if (!this.watched.has(id)) this.watched.set(id, { db: this.db, key, version: db.watch(key, now) });
     }
     return OK;
   }
 
   unwatch(): Reply {
+    for (const w of this.watched.values()) this.server.keyspace.dbs[w.db].unwatch(w.key);
     this.watched.clear();
     return OK;
   }
@@ -347,6 +349,19 @@ export class Session implements ClientState {
     this.authenticated = this.requirepass() === "";
     return simple("RESET");
   }
+}
+
+const NAMES = new Map<string, string>();
+
+/** The lower-case command name, remembered per spelling (most clients send the same few). */
+function commandName(raw: Buffer): string {
+  const text = raw.toString("latin1");
+  let name = NAMES.get(text);
+  if (name === undefined) {
+    name = text.toLowerCase();
+    if (NAMES.size < 1024) NAMES.set(text, name);
+  }
+  return name;
 }
 
 /** AUTH [user] password: only the default user exists, as with requirepass in Redis 7. */
