@@ -105,6 +105,20 @@ const enum Mode {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A run of 1 to 10 digits at `at` followed by \r\n, without leading zeros: its value and where the digits end. */
+function readDecimal(buf: Buffer, at: number): { value: number; end: number } | null {
+  let value = 0;
+  let i = at;
+  for (; i < buf.length && i - at < 10; i++) {
+    const c = buf[i];
+    if (c < 0x30 || c > 0x39) break;
+    value = value * 10 + (c - 0x30);
+  }
+  if (i === at || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return null;
+  if (buf[at] === 0x30 && i - at > 1) return null; // leading zeros: let the full parser refuse them as Redis does
+  return { value, end: i };
+}
+
 export class RequestParser {
   /** The limits in force; change them at any time (CONFIG SET proto-max-bulk-len ...). */
   readonly limits: Limits;
@@ -220,10 +234,13 @@ export class RequestParser {
     if (this.error) return null;
     for (;;) {
       switch (this.mode) {
-        case Mode.None:
+        case Mode.None: {
           if (this.size === 0) return null;
+          const whole = this.wholeCommand();
+          if (whole !== null) return whole;
           this.mode = this.chunks[this.ci][this.off] === STAR ? Mode.Count : Mode.Inline;
           continue;
+        }
 
         case Mode.Inline: {
           const nl = this.find(LF);
@@ -304,6 +321,36 @@ export class RequestParser {
         }
       }
     }
+  }
+
+  /**
+   * The common case, fast: a well-formed multibulk that lies whole in the current chunk,
+   * with plain `*N\r\n` / `$N\r\n` lines within every limit. Anything else (a command split
+   * across chunks, odd bytes, a limit to enforce, an error to report) returns null without
+   * consuming, and the state machine below handles it exactly as Redis does.
+   */
+  private wholeCommand(): Buffer[] | null {
+    const buf = this.chunks[this.ci];
+    let pos = this.off;
+    if (buf[pos] !== STAR) return null;
+    const maxArgs = this.authRequired?.() ? UNAUTHENTICATED_MAX_MULTIBULK : this.limits.maxMultibulkLen;
+    const maxBulk = this.authRequired?.() ? UNAUTHENTICATED_MAX_BULK : this.limits.maxBulkLen;
+    const count = readDecimal(buf, pos + 1);
+    if (count === null || count.value <= 0 || count.value > maxArgs) return null;
+    pos = count.end + 2;
+    const argv: Buffer[] = new Array(count.value);
+    for (let i = 0; i < count.value; i++) {
+      if (pos >= buf.length || buf[pos] !== DOLLAR) return null;
+      const len = readDecimal(buf, pos + 1);
+      if (len === null || len.value > maxBulk) return null;
+      const start = len.end + 2;
+      const end = start + len.value;
+      if (end + 2 > buf.length) return null;
+      argv[i] = buf.subarray(start, end);
+      pos = end + 2;
+    }
+    this.consume(pos - this.off);
+    return argv;
   }
 
   // --- Errors ----------------------------------------------------------------------------
