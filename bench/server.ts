@@ -9,6 +9,11 @@ import { which } from "../harness/targets/which.js";
 const MAIN = fileURLToPath(new URL("../bundled-server/main.js", import.meta.url));
 const REQUESTS = 200_000;
 const TARGETS: Record<string, number> = { "1": 0.4, "16": 0.5 };
+const ROUNDS = 3;
+
+function best(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [test, rps] of Object.entries(from)) into[test] = Math.max(into[test] ?? 0, rps);
+}
 
 async function start(kind: "redis" | "bundled"): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
@@ -52,12 +57,17 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    console.log(`redis-benchmark, 50 clients, ${REQUESTS.toLocaleString("en")} requests per test, node ${process.version}`);
+    console.log(`redis-benchmark, 50 clients, ${REQUESTS.toLocaleString("en")} requests per test, best of ${ROUNDS} alternating rounds, node ${process.version}`);
     console.log("| test | pipeline | redis-server req/s | bundled req/s | ratio | target |");
     console.log("|---|---|---|---|---|---|");
     for (const pipeline of ["1", "16"]) {
-      const redis = benchmark(servers.redis.port, pipeline);
-      const bundled = benchmark(servers.bundled.port, pipeline);
+      // Alternate the servers and keep each one's best round: a shared 2-core VM is noisy.
+      const redis: Record<string, number> = {};
+      const bundled: Record<string, number> = {};
+      for (let round = 0; round < ROUNDS; round++) {
+        best(redis, benchmark(servers.redis.port, pipeline));
+        best(bundled, benchmark(servers.bundled.port, pipeline));
+      }
       for (const test of Object.keys(redis)) {
         const ratio = bundled[test] / redis[test];
         console.log(`| ${test} | ${pipeline} | ${Math.round(redis[test]).toLocaleString("en")} | ${Math.round(bundled[test]).toLocaleString("en")} | ${ratio.toFixed(2)} | >= ${TARGETS[pipeline]} |`);
