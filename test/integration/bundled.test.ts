@@ -2,7 +2,7 @@
 // redis-cli (interactive and --pipe), redis-benchmark; runs with kill and pause; the bug
 // switches caught by the checkers.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -173,6 +173,45 @@ describe("bundled server persistence", function () {
       again.close();
     } finally {
       second.child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("redis-cli interactive against the bundled server and redis-server", function () {
+  this.timeout(30_000);
+
+  /** Types lines into an interactive redis-cli under tmux and returns the screen, prompt port removed. */
+  async function screen(port: number, lines: string[]): Promise<string> {
+    const session = `redline-cli-${port}`;
+    execFileSync("tmux", ["new-session", "-d", "-s", session, "-x", "120", "-y", "40", `redis-cli -p ${port}`]);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      for (const line of lines) {
+        execFileSync("tmux", ["send-keys", "-t", session, line, "Enter"]);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      return execFileSync("tmux", ["capture-pane", "-p", "-t", session], { encoding: "utf8" }).replaceAll(`:${port}>`, ":PORT>").trimEnd();
+    } finally {
+      execFileSync("tmux", ["kill-session", "-t", session]);
+    }
+  }
+
+  it("the same keystrokes give the same screen", async function () {
+    if (spawnSync("tmux", ["-V"]).status !== 0) this.skip(); // tmux is what drives an interactive terminal here
+    const lines = ["SET greeting hello", "GET greeting", "LPUSH greeting x", "HSET h f v", "HGETALL h", "NOSUCH cmd", "SELECT 20", "ZADD z 1.5 m", "ZRANGE z 0 -1 WITHSCORES"];
+    const ours = await freePort();
+    const real = await freePort();
+    const bundled = startCli(["server", "--port", String(ours), "--bind", "127.0.0.1"]);
+    const redis = spawn("redis-server", ["--port", String(real), "--bind", "127.0.0.1", "--save", ""], { stdio: "ignore" });
+    try {
+      const up = (port: number) => waitFor(`port ${port}`, 10_000, () => spawnSync("redis-cli", ["-p", String(port), "PING"]).stdout?.toString().trim() === "PONG");
+      await up(ours);
+      await up(real);
+      assert.equal(await screen(ours, lines), await screen(real, lines));
+    } finally {
+      bundled.child.kill("SIGKILL");
+      redis.kill("SIGKILL");
     }
   });
 });
