@@ -26,11 +26,12 @@ export interface RunResults {
   checkers: Record<string, { valid: Validity; summary: string; details: Record<string, unknown> }>;
 }
 
+/** Creates the run folder; returns its absolute path (nodes run in their own folders, so relative paths would break). */
 export function createRunDir(resultsDir: string, name: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, "$1Z");
-  let dir = join(resultsDir, name, stamp);
+  let dir = resolve(resultsDir, name, stamp);
   // Two runs of the same test in the same millisecond: keep both.
-  for (let i = 1; existsSync(dir); i++) dir = join(resultsDir, name, `${stamp}-${i}`);
+  for (let i = 1; existsSync(dir); i++) dir = resolve(resultsDir, name, `${stamp}-${i}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -35,15 +35,19 @@ describe("redline run against real Redis", function () {
   });
 
   it("sentinel topology: the primary is killed, Sentinel fails over, acknowledged writes land on both primaries", async () => {
-    const results = join(tempDir(), "results");
-    const res = await runCli([
-      "run",
-      ...["--target", "redis", "--topology", "sentinel", "--replicas", "2", "--sentinels", "3"],
-      ...["--workload", "set", "--concurrency", "4", "--rate", "200", "--timeout-ms", "500"],
-      ...["--nemesis", "kill", "--nemesis-targets", "primary", "--nemesis-interval", "3", "--nemesis-duration", "9"],
-      ...["--down-after-ms", "1000", "--failover-timeout-ms", "3000", "--time-limit", "15", "--seed", "7"],
-      ...["--results-dir", results],
-    ]);
+    // The default results dir is relative ("results"): run from a fresh folder, as a user would.
+    const cwd = tempDir();
+    const results = join(cwd, "results");
+    const res = await runCli(
+      [
+        "run",
+        ...["--target", "redis", "--topology", "sentinel", "--replicas", "2", "--sentinels", "3"],
+        ...["--workload", "set", "--concurrency", "4", "--rate", "200", "--timeout-ms", "500"],
+        ...["--nemesis", "kill", "--nemesis-targets", "primary", "--nemesis-interval", "3", "--nemesis-duration", "9"],
+        ...["--down-after-ms", "1000", "--failover-timeout-ms", "3000", "--time-limit", "15", "--seed", "7"],
+      ],
+      cwd,
+    );
     assert.ok(res.code === 0 || res.code === 1, `exit ${res.code}: ${res.stderr}\n${res.stdout}`);
     const runDir = onlyRunDir(results);
     for (const f of ["test.yaml", "history.jsonl", "results.json", "processes.json", "nodes/n1/redis.log", "nodes/s1/sentinel.log"]) {
