@@ -1,6 +1,7 @@
 // Runs the checkers a spec asks for over a history: used at the end of a run and by `redline check`.
 import { combineValidity, type Checker, type Validity, type Verdict } from "../checkers/checker.js";
 import { CHECKERS } from "../checkers/index.js";
+import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import type { History } from "../history/op.js";
 import { WORKLOAD_CHECKERS, type CheckerName, type Spec } from "./spec.js";
 import { writeFileSync } from "node:fs";
@@ -15,11 +16,10 @@ export function checkersFor(spec: Spec): CheckerName[] {
   return spec.checkers.length > 0 ? spec.checkers : [...WORKLOAD_CHECKERS[spec.workload.type]];
 }
 
-export function runCheckers(history: History, names: readonly CheckerName[]): Promise<CheckOutcome> {
-  return runCheckersWith(
-    history,
-    names.map((n) => CHECKERS[n]),
-  );
+/** The spec's checkers, configured by it (the linearizability search's budget). */
+export function checkersOf(spec: Spec, names: readonly CheckerName[] = checkersFor(spec)): Checker[] {
+  const limits = { timeLimitMs: spec.linearizability.timeLimitS * 1000, memoryBytes: spec.linearizability.memoryLimitMb * 2 ** 20 };
+  return names.map((n) => (n === "linearizable" ? linearizableChecker("kv", limits) : CHECKERS[n]));
 }
 
 export async function runCheckersWith(history: History, list: readonly Checker[]): Promise<CheckOutcome> {

@@ -74,8 +74,8 @@ program
   .argument("<path>", "run folder, history.jsonl or history.edn")
   .option("--checkers <names>", `checkers to run, comma-separated (${CHECKERS.join(", ")}); default: the run's own`)
   .option("--model <name>", `check linearizability with this model (${MODEL_NAMES.join(", ")})`)
-  .option("--time-limit <s>", "linearizability: seconds before giving up with unknown", String(DEFAULT_LIMITS.timeLimitMs / 1000))
-  .option("--memory-limit <mb>", "linearizability: MiB of search cache before giving up with unknown", String(DEFAULT_LIMITS.memoryBytes / MIB))
+  .option("--time-limit <s>", `linearizability: seconds before giving up with unknown (default: the run's, else ${DEFAULT_LIMITS.timeLimitMs / 1000})`)
+  .option("--memory-limit <mb>", `linearizability: MiB of search cache before giving up with unknown (default: the run's, else ${DEFAULT_LIMITS.memoryBytes / MIB})`)
   .option("--out <dir>", "folder for the views (default: the run folder, or the history's folder)")
   .action(async (path: string, options: CheckOptions) => {
     const input = locate(path);
@@ -100,16 +100,22 @@ program
 interface CheckOptions {
   checkers?: string;
   model?: string;
-  timeLimit: string;
-  memoryLimit: string;
+  timeLimit?: string;
+  memoryLimit?: string;
   out?: string;
 }
 
 /** --model means linearizability with that model, besides any --checkers; otherwise the run's own checkers. */
 function chooseCheckers(options: CheckOptions, spec: Spec | undefined): Checker[] {
   const limits = {
-    timeLimitMs: positiveNumber("--time-limit", options.timeLimit) * 1000,
-    memoryBytes: positiveNumber("--memory-limit", options.memoryLimit) * MIB,
+    timeLimitMs:
+      options.timeLimit !== undefined
+        ? positiveNumber("--time-limit", options.timeLimit) * 1000
+        : (spec?.linearizability.timeLimitS ?? DEFAULT_LIMITS.timeLimitMs / 1000) * 1000,
+    memoryBytes:
+      options.memoryLimit !== undefined
+        ? positiveNumber("--memory-limit", options.memoryLimit) * MIB
+        : (spec?.linearizability.memoryLimitMb ?? DEFAULT_LIMITS.memoryBytes / MIB) * MIB,
   };
   const named = options.checkers ? parseCheckerList(options.checkers) : options.model ? [] : spec ? checkersFor(spec) : ["stats" as const];
   const checkers = named.map((n) => (n === "linearizable" ? linearizableChecker("kv", limits) : CHECKER_BY_NAME[n]));

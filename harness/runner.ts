@@ -9,7 +9,7 @@ import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/workload.js";
-import { checkersFor, opCounts, runCheckers, storeArtifacts } from "./check.js";
+import { checkersOf, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { createClient, remoteAddress } from "./client.js";
 import { Recorder } from "./recorder.js";
 import { Rng } from "./rng.js";
@@ -103,7 +103,7 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   phase = "check";
   const history = recorder.history();
   writeFileSync(join(runDir, FILES.historyEdn), opsToEdn(history));
-  const checked = await runCheckers(history, checkersFor(spec));
+  const checked = await runCheckersWith(history, checkersOf(spec));
   const interrupted = signal.aborted ? String(signal.reason ?? "aborted") : undefined;
   const results: RunResults = {
     name: spec.name,

@@ -98,6 +98,8 @@ export interface Spec {
   timeLimitS: number;
   /** Seconds allowed for the topology to become ready or settle after the heal. */
   setupTimeoutS: number;
+  /** Budget of the linearizability search, per run. */
+  linearizability: { timeLimitS: number; memoryLimitMb: number };
   /** Deliberate faults of the bundled server (bundled-server/bugs.ts), to prove a checker catches them. */
   bugs: string[];
   /** Checkers to run; empty means the workload's own. */

@@ -44,6 +44,7 @@ const DEFAULTS: Omit<Spec, "seed"> = {
   },
   timeLimitS: 30,
   setupTimeoutS: 30,
+  linearizability: { timeLimitS: 120, memoryLimitMb: 1024 },
   bugs: [],
   checkers: [],
   resultsDir: "results",
@@ -104,6 +105,7 @@ const FULL_SENTINEL_SPEC: Spec = {
   },
   timeLimitS: 60,
   setupTimeoutS: 45,
+  linearizability: { timeLimitS: 120, memoryLimitMb: 1024 },
   bugs: [],
   checkers: ["set", "stats"],
   resultsDir: "out/results",
@@ -190,7 +192,7 @@ describe("spec-parse", () => {
 
     it("map every documented flag to a schema path", () => {
       const byFlag = new Map(FLAGS.map((f) => [f.flag, f]));
-      assert.equal(byFlag.size, 36);
+      assert.equal(byFlag.size, 38);
       assert.equal(byFlag.get("--down-after-ms")?.path, "sentinel.down-after-milliseconds");
       assert.equal(byFlag.get("--failover-timeout-ms")?.path, "sentinel.failover-timeout");
       assert.equal(byFlag.get("--nemesis")?.path, "nemesis.faults");
@@ -349,7 +351,7 @@ describe("spec-parse", () => {
       assert.equal(
         problemOf(yaml("seed: 1", "colour: red")),
         "spec.yaml:2:1: colour: unknown key; expected one of name, seed, target, topology, sentinel, replication, " +
-          "requirepass, persistence, workload, nemesis, time-limit, setup-timeout, bugs, checkers, results-dir at the top level",
+          "requirepass, persistence, workload, nemesis, time-limit, setup-timeout, linearizability, bugs, checkers, results-dir at the top level",
       );
     });
 
