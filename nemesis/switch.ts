@@ -182,6 +182,10 @@ class Direction {
 
   private push(data: Buffer | null): void {
     const rule = this.rule();
+    if (rule.kind === "pass" && data !== null && this.queue.length === 0 && !this.waitingForDrain) {
+      this.send(data); // the common case: nothing held back, nothing to wait for
+      return;
+    }
     let releaseAt = 0;
     if (rule.kind === "delay") {
       const jitter = (this.rng.next() * 2 - 1) * rule.jitterMs;
@@ -219,15 +223,19 @@ class Direction {
         continue;
       }
       this.queuedBytes -= head.data.length;
-      if (!this.dst.destroyed && !this.dst.write(head.data)) {
-        this.waitingForDrain = true;
-        this.dst.once("drain", () => {
-          this.waitingForDrain = false;
-          this.pump();
-        });
-      }
+      this.send(head.data);
     }
     if (this.queuedBytes <= QUEUE_HIGH_WATER && !this.waitingForDrain && this.src.isPaused()) this.src.resume();
+  }
+
+  /** Writes to the destination, pausing the flow until it drains when its buffer is full. */
+  private send(data: Buffer): void {
+    if (this.dst.destroyed || this.dst.write(data)) return;
+    this.waitingForDrain = true;
+    this.dst.once("drain", () => {
+      this.waitingForDrain = false;
+      this.pump();
+    });
   }
 
   destroy(reset: boolean): void {
