@@ -192,6 +192,7 @@ function nodeOf(target: Target, client: Redis): string | undefined {
   return addr ? target.nodeAt(addr.host, addr.port) : undefined;
 }
 
+/** The first process number no op has used, even after a run that broke off mid-way. */
 function nextProcess(recorder: Recorder): number {
   let max = -1;
   for (const op of recorder.history()) if (typeof op.process === "number" && op.process > max) max = op.process;

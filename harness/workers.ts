@@ -26,15 +26,14 @@ export interface WorkerOptions {
   connectWaitMs: number;
 }
 
-/** Runs the workers; resolves with the next unused process number. */
-export async function runWorkers(opts: WorkerOptions): Promise<number> {
-  const slots = await Promise.all(
+/** Runs the workers until the deadline or an abort. */
+export async function runWorkers(opts: WorkerOptions): Promise<void> {
+  await Promise.all(
     Array.from({ length: opts.concurrency }, (_, i) => runWorker(new ProcessSlot(i, opts.concurrency), opts.rng.fork(), opts)),
   );
-  return Math.max(...slots.map((s) => s.current)) + 1;
 }
 
-async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Promise<ProcessSlot> {
+async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Promise<void> {
   const periodMs = (1000 * opts.concurrency) / opts.rate;
   let client = opts.connect();
   await waitReady(client, opts.connectWaitMs, opts.signal);
@@ -58,7 +57,6 @@ async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Prom
     }
   }
   client.disconnect();
-  return slot;
 }
 
 /** One op: records the invocation, runs it, records exactly one completion. */
