@@ -15,6 +15,7 @@ import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";
 import { checkersFor, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { EXIT, exitCodeFor, SetupError } from "./exit-codes.js";
+import { reapLeftovers } from "./reap.js";
 import { run, type Progress } from "./runner.js";
 import { FLAGS, loadSpec, SpecError } from "./spec-parse.js";
 import { CHECKERS, type CheckerName, type Spec } from "./spec.js";
@@ -147,6 +148,16 @@ program
   .helpOption(false)
   .action(async (_options: unknown, cmd: Command) => {
     await serverMain(cmd.args);
+  });
+
+program
+  .command("reap")
+  .description("stop the processes left behind by runs whose harness was killed (checked by PID and start time)")
+  .option("--results-dir <dir>", "results folder", "results")
+  .action((options: { resultsDir: string }) => {
+    const reaped = reapLeftovers(options.resultsDir);
+    for (const r of reaped) process.stdout.write(`stopped ${r.name} (pid ${r.pid}) of ${r.runDir}\n`);
+    process.stdout.write(`${reaped.length} leftover process${reaped.length === 1 ? "" : "es"} stopped\n`);
   });
 
 program

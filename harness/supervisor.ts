@@ -2,6 +2,7 @@
 // only while Node has not yet reaped them, so a recycled PID can never be hit.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, writeFileSync } from "node:fs";
+import { startTime } from "./proc.js";
 
 export interface Managed {
   name: string;
@@ -9,6 +10,20 @@ export interface Managed {
   child: ChildProcess;
   /** Resolves when the process has exited (never rejects). */
   exited: Promise<void>;
+}
+
+export interface StartedProcess {
+  name: string;
+  pid: number;
+  /** From /proc: tells this process from a later one that got the same PID. */
+  startTime: number;
+  command: string;
+}
+
+/** processes.json: the harness and every process it started, so leftovers can be found if it dies. */
+export interface ProcessRecord {
+  harness: { pid: number; startTime: number };
+  processes: StartedProcess[];
 }
 
 export interface SpawnOptions {
@@ -19,8 +34,8 @@ export interface SpawnOptions {
 
 export class Supervisor {
   private readonly live = new Set<Managed>();
-  /** Every PID ever started by this supervisor, for the run's processes.json. */
-  readonly started: Array<{ name: string; pid: number; command: string }> = [];
+  /** Every process ever started by this supervisor, for the run's processes.json. */
+  readonly started: StartedProcess[] = [];
   private readonly onExit = () => this.killAllSync();
 
   /** @param recordFile where the list of started processes is kept, rewritten at each start */
@@ -54,8 +69,11 @@ export class Supervisor {
     child.once("error", () => undefined); // reported through `exited`; never an unhandled error
     managed.exited.then(() => this.live.delete(managed));
     this.live.add(managed);
-    this.started.push({ name, pid: child.pid, command: [command, ...args].join(" ") });
-    if (this.recordFile) writeFileSync(this.recordFile, JSON.stringify(this.started, null, 2) + "\n");
+    this.started.push({ name, pid: child.pid, startTime: startTime(child.pid) ?? -1, command: [command, ...args].join(" ") });
+    if (this.recordFile) {
+      const record: ProcessRecord = { harness: { pid: process.pid, startTime: startTime(process.pid) ?? -1 }, processes: this.started };
+      writeFileSync(this.recordFile, JSON.stringify(record, null, 2) + "\n");
+    }
     return managed;
   }
 

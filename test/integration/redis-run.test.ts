@@ -4,15 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHistory } from "../../history/jsonl.js";
 import type { RunResults } from "../../harness/store.js";
+import type { ProcessRecord } from "../../harness/supervisor.js";
 import { onlyRunDir, pidAlive, readJson, redisPids, runCli, startCli, tempDir, waitFor } from "../helpers.js";
 
-interface Started {
-  name: string;
-  pid: number;
-}
-
 function assertAllStopped(runDir: string): void {
-  const started = readJson<Started[]>(join(runDir, "processes.json"));
+  const started = readJson<ProcessRecord>(join(runDir, "processes.json")).processes;
   assert.ok(started.length > 0, "the run started no process");
   const alive = started.filter((p) => pidAlive(p.pid));
   assert.deepEqual(alive, [], `processes of the run still alive: ${alive.map((p) => `${p.name}=${p.pid}`).join(", ")}`);
@@ -92,6 +88,33 @@ describe("redline run against real Redis", function () {
     const verdict = readJson<RunResults>(join(runDir, "results.json"));
     assert.equal(verdict.valid, "unknown");
     assert.equal(verdict.interrupted, "SIGINT");
+  });
+});
+
+describe("redline reap", function () {
+  this.timeout(60_000);
+
+  it("stops the nodes of a run whose harness was SIGKILLed, and nothing else", async () => {
+    const results = join(tempDir(), "results");
+    const { child, done } = startCli(["run", "--target", "redis", "--topology", "replication", "--time-limit", "60", "--results-dir", results]);
+    let runDir = "";
+    await waitFor("the workload to start", 30_000, () => {
+      try {
+        runDir = onlyRunDir(results);
+        return readFileSync(join(runDir, "history.jsonl"), "utf8").includes('"ok"');
+      } catch {
+        return false;
+      }
+    });
+    child.kill("SIGKILL"); // the one exit the harness cannot clean up after
+    await done;
+    const nodes = readJson<ProcessRecord>(join(runDir, "processes.json")).processes;
+    assert.ok(nodes.some((p) => pidAlive(p.pid)), "the nodes should have outlived the killed harness");
+    const reap = await runCli(["reap", "--results-dir", results]);
+    assert.match(reap.stdout, new RegExp(`${nodes.length} leftover processes stopped`));
+    await waitFor("the nodes to exit", 5_000, () => nodes.every((p) => !pidAlive(p.pid)));
+    const again = await runCli(["reap", "--results-dir", results]);
+    assert.match(again.stdout, /0 leftover processes stopped/);
   });
 });
 
