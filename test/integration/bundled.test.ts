@@ -122,6 +122,14 @@ describe("redline run --target bundled", function () {
     assert.ok((verdict.checkers.set.details.lost as unknown[]).length > 0);
   });
 
+  it("bug lost-ack: the counter checker finds reads below the acknowledged increments", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli(["run", "--target", "bundled", "--workload", "counter", "--bug", "lost-ack", "--time-limit", "3", "--results-dir", results]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+    assert.equal(verdict.checkers.counter.valid, false, verdict.checkers.counter.summary);
+  });
+
   it("bug stale-read: the linearizability checker finds the stale reads", async () => {
     const results = join(tempDir(), "results");
     const res = await runCli(["run", "--target", "bundled", "--workload", "register", "--keys", "2", "--bug", "stale-read", "--time-limit", "3", "--results-dir", results]);
