@@ -130,6 +130,11 @@ export class Database {
     return this.entries.keys();
   }
 
+  /** Every stored entry in insertion order, expired ones included, with no side effects: what a snapshot walks. */
+  rawEntries(): IterableIterator<[string, Entry]> {
+    return this.entries.entries();
+  }
+
   get size(): number {
     return this.entries.size;
   }
