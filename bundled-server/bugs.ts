@@ -4,12 +4,18 @@
 // lost-ack    every 10th write is acknowledged with the reply it would get, but its effect
 //             is undone at once and never persisted: an acknowledged write that is lost.
 // stale-read  every 5th read sees the keys it reads as they were before their last write.
+// ignore-min-replicas  a master accepts writes that min-replicas-to-write should refuse.
+// replica-writable     a read-only replica accepts client writes (kept local, as Redis does
+//                      with replica-read-only no).
+// skip-propagation     every 10th write is applied and acknowledged but never reaches the
+//                      replication stream.
 import type { Database, Entry } from "./keyspace.js";
 
-export const BUG_NAMES = ["lost-ack", "stale-read"];
+export const BUG_NAMES = ["lost-ack", "stale-read", "ignore-min-replicas", "replica-writable", "skip-propagation"];
 
 const LOST_ACK_EVERY = 10;
 const STALE_READ_EVERY = 5;
+const SKIP_PROPAGATION_EVERY = 10;
 
 export type Snapshot = Map<string, Entry | undefined>;
 
@@ -17,6 +23,7 @@ export class Bugs {
   private readonly on: Set<string>;
   private writes = 0;
   private reads = 0;
+  private propagated = 0;
   /** The value each key had before its last write, for stale-read. */
   private readonly previous = new Map<string, Entry | undefined>();
 
@@ -26,6 +33,15 @@ export class Bugs {
 
   get any(): boolean {
     return this.on.size > 0;
+  }
+
+  has(name: string): boolean {
+    return this.on.has(name);
+  }
+
+  /** Counts a replicated write; true when skip-propagation wants it kept from the replicas. */
+  skipPropagation(): boolean {
+    return this.on.has("skip-propagation") && ++this.propagated % SKIP_PROPAGATION_EVERY === 0;
   }
 
   /** Counts a write; true when lost-ack wants this one lost. */

@@ -1,6 +1,7 @@
 // What a command is to the server: its table entry (name, arity, flags, key positions, as
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
 import type { Database, Keyspace } from "./keyspace.js";
+import type { Replication } from "./replication/replication.js";
 import type { Reply } from "./resp/reply.js";
 
 export type CommandFlag =
@@ -32,12 +33,33 @@ export interface ClientState {
   readonly laddr: string;
   readonly createdAt: number;
   lastCommand: string;
+  /** master_repl_offset after this client's last write: what WAIT waits for. */
+  woff: number;
   /** This client's line in CLIENT LIST. */
   listEntry(now: number): string;
   /** Closes the connection (CLIENT KILL). */
   kill(): void;
-  /** normal or pubsub, for CLIENT KILL TYPE. */
-  kind(): "normal" | "pubsub";
+  /** For CLIENT KILL TYPE: a replica's connection is `replica`, the link to this node's master `master`. */
+  kind(): "normal" | "pubsub" | "replica" | "master";
+}
+
+/** A client that is not a connection of its own: the AOF's replay, the link to this node's master. */
+export function internalClient(addr: string, kind: ReturnType<ClientState["kind"]>, kill: () => void): ClientState {
+  return {
+    id: 0,
+    name: null,
+    db: 0,
+    resp: 2,
+    authenticated: true,
+    addr,
+    laddr: addr,
+    createdAt: 0,
+    lastCommand: "",
+    woff: 0,
+    listEntry: () => `id=0 addr=${addr} laddr=${addr} fd=-1 name= age=0 idle=0 flags=${kind === "master" ? "M" : "N"} db=0 cmd=NULL user=default resp=2`,
+    kill,
+    kind: () => kind,
+  };
 }
 
 /** What the server offers to commands besides the keyspace. */
@@ -50,6 +72,7 @@ export interface ServerContext {
   info(now: number): Array<[section: string, fields: Array<[string, string | number]>]>;
   /** Stops the server (SHUTDOWN): flushes the AOF, closes every connection, exits. */
   shutdown(): void;
+  readonly replication: Replication;
   /** PUBLISH: returns how many subscribers received the message. */
   publish(channel: string, message: Buffer): number;
 }

@@ -18,6 +18,7 @@ const integer = (min: number, max: number) => (v: string) =>
 const yesNo = (v: string) => (v === "yes" || v === "no" ? undefined : "argument must be 'yes' or 'no'");
 const oneOf = (...values: string[]) => (v: string) => (values.includes(v) ? undefined : `argument must be one of ${values.join(", ")}`);
 const memory = (v: string) => (parseMemory(v) === undefined ? "argument must be a memory value" : undefined);
+const hostPort = (v: string) => (v === "" || /^\S+ \d{1,5}$/.test(v) ? undefined : "argument must be '<host> <port>'");
 const bugs = (v: string) => {
   const unknown = v.split(/[\s,]+/).filter((b) => b && !BUG_NAMES.includes(b));
   return unknown.length ? `unknown bug switch '${unknown[0]}'; known: ${BUG_NAMES.join(", ")}` : undefined;
@@ -36,6 +37,8 @@ const OPTIONS: Record<string, Option> = {
   save: { default: "", mutable: true },
   appendonly: { default: "no", check: yesNo, mutable: true },
   appendfilename: { default: "appendonly.aof", mutable: false },
+  /** Where a replica keeps the RDB of its last full sync, and where the server looks for one at startup. */
+  dbfilename: { default: "dump.rdb", mutable: true },
   appendfsync: { default: "everysec", check: oneOf("always", "everysec", "no"), mutable: true },
   databases: { default: "16", check: oneOf("16"), mutable: false },
   hz: { default: "10", check: integer(1, 500), mutable: true },
@@ -45,6 +48,16 @@ const OPTIONS: Record<string, Option> = {
   "client-query-buffer-limit": { default: "1073741824", check: memory, mutable: true },
   "repl-diskless-sync-delay": { default: "5", check: integer(0, 2 ** 31 - 1), mutable: true },
   "replica-priority": { default: "100", check: integer(0, 2 ** 31 - 1), mutable: true },
+  /** `host port` at startup; REPLICAOF changes it at run time. */
+  replicaof: { default: "", check: hostPort, mutable: false },
+  masteruser: { default: "", mutable: true },
+  "repl-backlog-size": { default: "1048576", check: memory, mutable: true },
+  "repl-backlog-ttl": { default: "3600", check: integer(0, 2 ** 31 - 1), mutable: true },
+  "repl-ping-replica-period": { default: "10", check: integer(1, 2 ** 31 - 1), mutable: true },
+  "repl-timeout": { default: "60", check: integer(1, 2 ** 31 - 1), mutable: true },
+  "repl-diskless-sync": { default: "yes", check: yesNo, mutable: true },
+  "replica-read-only": { default: "yes", check: yesNo, mutable: true },
+  "replica-serve-stale-data": { default: "yes", check: yesNo, mutable: true },
   "replica-announce-ip": { default: "", mutable: true },
   "replica-announce-port": { default: "0", check: integer(0, 65535), mutable: true },
   "min-replicas-to-write": { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
@@ -53,10 +66,26 @@ const OPTIONS: Record<string, Option> = {
   bug: { default: "", check: bugs, mutable: false },
 };
 
+/** Redis's older names, still accepted everywhere the new ones are. */
+const ALIASES: Record<string, string> = {
+  slaveof: "replicaof",
+  "slave-priority": "replica-priority",
+  "slave-read-only": "replica-read-only",
+  "slave-serve-stale-data": "replica-serve-stale-data",
+  "slave-announce-ip": "replica-announce-ip",
+  "slave-announce-port": "replica-announce-port",
+  "min-slaves-to-write": "min-replicas-to-write",
+  "min-slaves-max-lag": "min-replicas-max-lag",
+  "repl-ping-slave-period": "repl-ping-replica-period",
+};
+
+const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.toLowerCase();
+
 export class ConfigError extends Error {}
 
 export class Config implements ServerConfig {
   private readonly values = new Map<string, string>();
+  private readonly numbers = new Map<string, number>();
 
   constructor(entries: Array<[string, string]> = []) {
     for (const [name, option] of Object.entries(OPTIONS)) this.values.set(name, option.default);
@@ -68,15 +97,16 @@ export class Config implements ServerConfig {
   }
 
   get(name: string): string | undefined {
-    return this.values.get(name.toLowerCase());
+    return this.values.get(canonical(name));
   }
 
   set(name: string, value: string): string | undefined {
-    const key = name.toLowerCase();
+    const key = canonical(name);
     const problem = this.check(key, value);
     if (problem) return problem;
     if (!OPTIONS[key].mutable) return `Unsupported CONFIG parameter: ${name}`;
     this.values.set(key, value);
+    this.numbers.delete(key);
     return undefined;
   }
 
@@ -84,8 +114,12 @@ export class Config implements ServerConfig {
     return [...this.values.keys()];
   }
 
+  /** Numeric options are read on hot paths (every write checks min-replicas): parsed once per value. */
   int(name: string): number {
-    return Number(parseMemory(this.get(name) ?? "0") ?? 0);
+    const key = canonical(name);
+    let n = this.numbers.get(key);
+    if (n === undefined) this.numbers.set(key, (n = Number(parseMemory(this.values.get(key) ?? "0") ?? 0)));
+    return n;
   }
 
   yes(name: string): boolean {
@@ -149,7 +183,7 @@ function readConfigFile(file: string): Array<[string, string]> {
 }
 
 function entry(rawName: string, values: string[], where: string): [string, string] {
-  const name = rawName.toLowerCase();
+  const name = canonical(rawName);
   if (!(name in OPTIONS)) throw new ConfigError(`${where}: Bad directive or wrong number of arguments: unknown option '${rawName}'`);
   return [name, values.join(" ")];
 }

@@ -8,14 +8,14 @@ import { RedisServer } from "./server.js";
 
 export async function startServer(argv: string[]): Promise<RedisServer> {
   const config = loadConfig(argv);
-  const server = new RedisServer(config);
-  await server.start();
   const logfile = config.get("logfile");
   const log = (line: string) => {
     const text = `${process.pid}:M ${new Date().toISOString()} ${line}\n`;
     if (logfile) appendFileSync(logfile, text);
     else process.stdout.write(text);
   };
+  const server = new RedisServer(config, log);
+  await server.start();
   log(`* redline bundled server ready to accept connections on ${config.get("bind")}:${server.port}`);
   for (const sig of ["SIGTERM", "SIGINT"] as const) {
     process.on(sig, () => {

@@ -1,23 +1,33 @@
 // The bundled server: one process, one keyspace, a listener, the command table, the AOF,
 // pub/sub, blocked clients and active expiry. Sessions (session.ts) run the commands.
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { Aof, readAof } from "./aof.js";
 import { Bugs, restore } from "./bugs.js";
-import { keysOf, type ClientState, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
+import { internalClient, keysOf, type ClientState, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
 import { COMMAND_TABLE } from "./commands/index.js";
 import type { Config } from "./config.js";
 import { Keyspace, fromKey, toKey } from "./keyspace.js";
+import { error } from "./resp/reply.js";
 import { PubSub } from "./pubsub.js";
+import { decodeRdb } from "./replication/rdb.js";
+import { Replication, type ReplicationHistory, type ReplicationHost } from "./replication/replication.js";
 import { Session } from "./session.js";
 
-export class RedisServer implements ServerContext {
+/** Where a change goes besides the keyspace: the AOF, the replication stream. */
+interface ChangeLog {
+  append(db: number, argv: Buffer[]): void;
+}
+
+export class RedisServer implements ServerContext, ReplicationHost {
   readonly keyspace: Keyspace;
   readonly commands: ReadonlyMap<string, CommandSpec> = COMMAND_TABLE;
   readonly pubsub = new PubSub();
   readonly startedAt = Date.now();
   private readonly sessions = new Set<Session>();
-  private readonly bugs: Bugs;
+  readonly bugs: Bugs;
+  readonly replication: Replication;
   private readonly blocked = new Map<string, Set<() => void>>();
   private listener: Server | undefined;
   private aof: Aof | undefined;
@@ -27,20 +37,37 @@ export class RedisServer implements ServerContext {
   private transactionWrites: Array<[number, Buffer[]]> | undefined;
   readonly stats = { connections: 0, commands: 0, expired: 0, dirty: 0 };
 
-  constructor(readonly config: Config) {
+  constructor(
+    readonly config: Config,
+    /** Where the server's log lines go (main.ts: the logfile or stdout); nowhere by default. */
+    readonly log: (line: string) => void = () => undefined,
+  ) {
     this.bugs = new Bugs(config.get("bug") ?? "");
     this.keyspace = new Keyspace((db, key) => {
       this.stats.expired++;
       this.propagate(db, [Buffer.from("DEL"), fromKey(key)]);
     });
+    this.replication = new Replication(this);
+  }
+
+  /** The AOF, and the replication stream while this node is a master (a replica passes its master's stream on as it came). */
+  private changeLogs(): ChangeLog[] {
+    const logs: ChangeLog[] = [];
+    if (this.aof) logs.push(this.aof);
+    if (this.replication.isMaster) logs.push(this.replication);
+    return logs;
   }
 
   /** Loads the AOF (when on), starts listening and the background expiry. */
   async start(): Promise<void> {
+    // As redis-server: the AOF when it is on, otherwise the RDB file if there is one.
+    let history: ReplicationHistory | undefined;
     if (this.config.yes("appendonly")) {
       const file = join(this.config.get("dir") ?? ".", this.config.get("appendfilename") ?? "appendonly.aof");
       this.replay(readAof(file));
       this.aof = new Aof(file, (this.config.get("appendfsync") ?? "everysec") as "always" | "everysec" | "no");
+    } else if (existsSync(this.dumpFile())) {
+      history = this.load(readFileSync(this.dumpFile()));
     }
     const listener = createServer({ noDelay: true }, (socket) => {
       this.stats.connections++;
@@ -51,7 +78,13 @@ export class RedisServer implements ServerContext {
       listener.listen(this.config.int("port"), this.config.get("bind"), () => resolve());
     });
     this.listener = listener;
-    this.expiryTimer = setInterval(() => this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
+    // Replicas wait for their master's DELs instead of expiring keys themselves, as in Redis.
+    this.expiryTimer = setInterval(() => this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
+    const master = this.config.get("replicaof");
+    if (master) {
+      const [host, port] = master.split(" ");
+      this.replication.replicaOf(host, Number(port), history ?? null);
+    }
   }
 
   get port(): number {
@@ -65,8 +98,11 @@ export class RedisServer implements ServerContext {
    */
   run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     this.stats.commands++;
-    if (this.transactionWrites || !this.aof) return this.runWithBugs(spec, argv, ctx);
-    return this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
+    const offset = this.replication.offset;
+    const reply = this.transactionWrites ? this.runWithBugs(spec, argv, ctx) : this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
+    // WAIT waits for the stream up to the client's last write (c->woff in Redis).
+    if (this.replication.offset !== offset) ctx.client.woff = this.replication.offset;
+    return reply;
   }
 
   /** Through the bug switches when any is on. */
@@ -82,11 +118,11 @@ export class RedisServer implements ServerContext {
     return reply;
   }
 
-  /** A change, to the AOF (and later the replication stream). */
+  /** A change, to the AOF and the replication stream. */
   propagate(db: number, argv: Buffer[]): void {
     this.stats.dirty++;
     if (this.transactionWrites) this.transactionWrites.push([db, argv]);
-    else this.aof?.append(db, argv);
+    else for (const log of this.changeLogs()) log.append(db, argv);
   }
 
   /** Runs EXEC's commands; their writes (when at least `wrapFrom`) are propagated as one MULTI ... EXEC. */
@@ -98,10 +134,10 @@ export class RedisServer implements ServerContext {
       const writes = this.transactionWrites;
       this.transactionWrites = undefined;
       const wrap = writes.length >= wrapFrom;
-      if (this.aof && writes.length > 0) {
-        if (wrap) this.aof.append(writes[0][0], [Buffer.from("MULTI")]);
-        for (const [db, argv] of writes) this.aof.append(db, argv);
-        if (wrap) this.aof.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
+      for (const log of writes.length > 0 ? this.changeLogs() : []) {
+        if (wrap) log.append(writes[0][0], [Buffer.from("MULTI")]);
+        for (const [db, argv] of writes) log.append(db, argv);
+        if (wrap) log.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
       }
     }
   }
@@ -139,12 +175,60 @@ export class RedisServer implements ServerContext {
   }
 
   clients(): ClientState[] {
-    return [...this.sessions];
+    const master = this.replication.link?.client();
+    return master ? [...this.sessions, master] : [...this.sessions];
   }
 
   forget(session: Session): void {
     this.sessions.delete(session);
     this.pubsub.removeAll(session);
+    this.replication.forget(session);
+  }
+
+  /**
+   * Whether a command may run now, by replication's rules (processCommand in Redis):
+   * NOREPLICAS on a master short of good replicas, READONLY on a replica, MASTERDOWN on a
+   * replica that must not serve stale data. Returns the error, or undefined.
+   */
+  replicationRefusal(write: boolean, staleOk: boolean, client: ClientState): string | undefined {
+    if (write && this.replication.tooFewReplicas() && !this.bugs.has("ignore-min-replicas")) return "NOREPLICAS Not enough good replicas to write.";
+    if (this.replication.isMaster || client === MASTER_CLIENT) return undefined;
+    if (write && this.config.yes("replica-read-only") && !this.bugs.has("replica-writable")) return "READONLY You can't write against a read only replica.";
+    if (!staleOk && this.replication.link?.state !== "connected" && !this.config.yes("replica-serve-stale-data")) {
+      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    }
+    return undefined;
+  }
+
+  unblockAll(message: string): void {
+    for (const s of this.sessions) if (s.blocked) s.close(error(message));
+  }
+
+  applyFromMaster(db: number, argv: Buffer[]): void {
+    const spec = this.commands.get(argv[0].toString("latin1").toLowerCase());
+    if (spec) void this.run(spec, argv, this.internalContext(db, MASTER_CLIENT));
+  }
+
+  /** A full sync's payload: the new dataset, also kept on disk as Redis keeps it (dbfilename), with the history it continues. */
+  loadRdb(payload: Buffer): void {
+    this.load(payload);
+    const temp = `${this.dumpFile()}.${process.pid}.tmp`;
+    writeFileSync(temp, payload);
+    renameSync(temp, this.dumpFile());
+  }
+
+  private dumpFile(): string {
+    return join(this.config.get("dir") ?? ".", this.config.get("dbfilename") ?? "dump.rdb");
+  }
+
+  /** Replaces the dataset with an RDB's; returns the replication history the RDB records, if any. */
+  private load(payload: Buffer): ReplicationHistory | undefined {
+    const { entries, aux } = decodeRdb(payload);
+    this.keyspace.flushAll();
+    for (const e of entries) this.keyspace.dbs[e.db]?.set(e.key, e.value, { expireAt: e.expireAt });
+    const replid = aux.get("repl-id");
+    const offset = Number(aux.get("repl-offset"));
+    return replid && /^[0-9a-f]{40}$/.test(replid) && Number.isInteger(offset) ? { replid, offset } : undefined;
   }
 
   info(now: number): Array<[string, Array<[string, string | number]>]> {
@@ -189,9 +273,12 @@ export class RedisServer implements ServerContext {
           ["total_connections_received", this.stats.connections],
           ["total_commands_processed", this.stats.commands],
           ["expired_keys", this.stats.expired],
+          ["sync_full", this.replication.stats.syncFull],
+          ["sync_partial_ok", this.replication.stats.syncPartialOk],
+          ["sync_partial_err", this.replication.stats.syncPartialErr],
         ],
       ],
-      ["Replication", [["role", "master"], ["connected_slaves", 0], ["master_repl_offset", 0]]],
+      ["Replication", this.replication.info(now)],
       ["Keyspace", keyspace],
     ];
   }
@@ -205,6 +292,7 @@ export class RedisServer implements ServerContext {
 
   close(): void {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.replication.close();
     this.aof?.close();
     this.aof = undefined;
     for (const s of this.sessions) s.kill();
@@ -220,33 +308,27 @@ export class RedisServer implements ServerContext {
       if (name === "select" || name === "multi" || name === "exec") continue;
       const spec = this.commands.get(name);
       if (!spec) continue;
-      const ctx: CommandContext = {
-        keyspace: this.keyspace,
-        db: this.keyspace.dbs[db],
-        client: REPLAY_CLIENT,
-        server: this,
-        now: Date.now(),
-        mayBlock: false,
-        propagate: () => undefined,
-        signalKeyReady: () => undefined,
-        waitForKeys: () => Promise.resolve(false),
-      };
-      void spec.handler(ctx, argv);
+      void spec.handler({ ...this.internalContext(db, REPLAY_CLIENT), propagate: () => undefined }, argv);
     }
+  }
+
+  /** The context of a command that no connection sent: the AOF's, the master's. */
+  private internalContext(db: number, client: ClientState): CommandContext {
+    const ctx: CommandContext = {
+      keyspace: this.keyspace,
+      db: this.keyspace.dbs[db],
+      client,
+      server: this,
+      now: Date.now(),
+      mayBlock: false,
+      propagate: (argv) => this.propagate(db, argv),
+      signalKeyReady: (key) => this.signalKeyReady(db, key),
+      waitForKeys: () => Promise.resolve(false),
+    };
+    return ctx;
   }
 }
 
-const REPLAY_CLIENT: ClientState = {
-  id: 0,
-  name: null,
-  db: 0,
-  resp: 2,
-  authenticated: true,
-  addr: "aof",
-  laddr: "aof",
-  createdAt: 0,
-  lastCommand: "",
-  listEntry: () => "",
-  kill: () => undefined,
-  kind: () => "normal",
-};
+const REPLAY_CLIENT = internalClient("aof", "normal", () => undefined);
+/** The client that applies what the master sends: never refused, never answered. */
+const MASTER_CLIENT = internalClient("master", "master", () => undefined);

@@ -8,6 +8,7 @@ import { toKey } from "./keyspace.js";
 import { encode } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
 import { ERR, OK, QUEUED, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
+import type { ReplicaClient } from "./replication/replication.js";
 import type { RedisServer } from "./server.js";
 
 /** Commands a RESP2 client may send while subscribed. */
@@ -17,8 +18,11 @@ const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"
 
 type SessionHandler = (s: Session, argv: Buffer[]) => Reply | Promise<Reply> | undefined;
 
-export class Session implements ClientState {
+export class Session implements ClientState, ReplicaClient {
   name: string | null = null;
+  woff = 0;
+  /** Waiting in a blocking command (BLPOP, WAIT): REPLICAOF disconnects such clients. */
+  blocked = false;
   db = 0;
   resp: 2 | 3 = 2;
   authenticated: boolean;
@@ -59,12 +63,27 @@ export class Session implements ClientState {
     socket.on("close", () => this.onClose());
   }
 
+  replication(): RedisServer["replication"] {
+    return this.server.replication;
+  }
+
   requirepass(): string {
     return this.server.config.get("requirepass") ?? "";
   }
 
-  kind(): "normal" | "pubsub" {
+  kind(): "normal" | "pubsub" | "replica" {
+    if (this.server.replication.isReplicaClient(this)) return "replica";
     return this.channels.size + this.patterns.size > 0 ? "pubsub" : "normal";
+  }
+
+  get remoteIp(): string {
+    return this.socket.remoteAddress ?? "";
+  }
+
+  /** Bytes that are not a reply (the replication stream), after the replies before them. */
+  writeRaw(data: Buffer, written?: () => void): void {
+    this.flush();
+    if (this.socket.writable) this.socket.write(data, written && (() => written()));
   }
 
   kill(): void {
@@ -72,7 +91,7 @@ export class Session implements ClientState {
   }
 
   listEntry(now: number): string {
-    const flags = (this.multi ? "x" : "") + (this.kind() === "pubsub" ? "P" : "") || "N";
+    const flags = (this.kind() === "replica" ? "S" : "") + (this.multi ? "x" : "") + (this.kind() === "pubsub" ? "P" : "") || "N";
     return [
       `id=${this.id}`,
       `addr=${this.addr}`,
@@ -150,7 +169,9 @@ export class Session implements ClientState {
         let reply = this.dispatch(argv);
         if (reply instanceof Promise) {
           this.flush(); // send what is ready before blocking
+          this.blocked = true;
           reply = await reply;
+          this.blocked = false;
         }
         if (reply !== undefined) this.write(reply);
       }
@@ -192,6 +213,8 @@ export class Session implements ClientState {
     if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
     if (!this.authenticated && !(session?.noAuth ?? false)) return this.refuse(error(ERR.noAuth));
+    const refusal = this.server.replicationRefusal(this.writes(name, spec), session !== undefined || (spec?.flags.includes("stale") ?? false), this);
+    if (refusal) return this.refuse(error(refusal));
     if (this.multi && !NOT_QUEUED.has(name)) {
       if (spec?.flags.includes("no-multi")) return this.refuse(error(`ERR Command not allowed inside a transaction`));
       this.multi.queue.push(argv);
@@ -199,6 +222,12 @@ export class Session implements ClientState {
     }
     if (session) return session.run(this, argv);
     return this.execute(spec!, argv);
+  }
+
+  /** Whether a command writes: a write command, or the EXEC of a transaction that has one. */
+  private writes(name: string, spec: CommandSpec | undefined): boolean {
+    if (spec) return spec.flags.includes("write");
+    return name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.server.commands.get(commandName(argv[0]))?.flags.includes("write"));
   }
 
   /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
@@ -428,7 +457,23 @@ function select(s: Session, argv: Buffer[]): Reply {
   return OK;
 }
 
+/** PSYNC / SYNC: the connection becomes a replica's; what follows is the stream, not replies. */
+function sync(s: Session, argv: Buffer[]): Reply | undefined {
+  const problem = s.replication().sync(s, argv);
+  return problem ? error(problem) : undefined;
+}
+
+/** REPLCONF: handshake options answer +OK; ACK and GETACK answer nothing. */
+function replconf(s: Session, argv: Buffer[]): Reply | undefined {
+  const reply = s.replication().replconf(s, argv);
+  if (reply === null) return undefined;
+  return reply.startsWith("-") ? error(reply.slice(1)) : simple(reply.slice(1));
+}
+
 const SESSION_COMMANDS: Record<string, { arity: number; noAuth?: boolean; run: SessionHandler }> = {
+  psync: { arity: -3, run: sync },
+  sync: { arity: 1, run: sync },
+  replconf: { arity: -1, run: replconf },
   auth: { arity: -2, noAuth: true, run: auth },
   hello: { arity: -1, noAuth: true, run: hello },
   select: { arity: 2, run: select },

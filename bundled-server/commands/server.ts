@@ -85,8 +85,8 @@ function clientKill(ctx: CommandContext, argv: Buffer[]): Reply {
     else if (filter === "addr") chosen = chosen.filter((c) => c.addr === value);
     else if (filter === "laddr") chosen = chosen.filter((c) => c.laddr === value);
     else if (filter === "type") {
-      const type = value.toLowerCase();
-      if (!["normal", "pubsub", "master", "replica", "slave"].includes(type)) return error(`ERR Unknown client type '${value}'`);
+      const type = value.toLowerCase() === "slave" ? "replica" : value.toLowerCase();
+      if (!["normal", "pubsub", "master", "replica"].includes(type)) return error(`ERR Unknown client type '${value}'`);
       chosen = chosen.filter((c) => c.kind() === type);
     } else if (filter === "skipme") skipMe = value.toLowerCase() === "yes";
     else return error(ERR.syntax);

@@ -1,0 +1,191 @@
+// Server processes for replication tests: real redis-server or the bundled server, each a
+// child process on its own loopback address (so kill -9 and SIGSTOP are real, and links can
+// go through the network switch), stopped by the test that started them.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { parseInfo } from "../../harness/redis-info.js";
+import { allocateAddresses } from "../../harness/targets/addresses.js";
+
+export type ServerKind = "redis" | "bundled";
+
+const BUNDLED_MAIN = fileURLToPath(new URL("../../bundled-server/main.js", import.meta.url));
+
+export interface NodeOptions {
+  /** redis.conf options, as --name value. */
+  options?: Record<string, string>;
+}
+
+export class TestNode {
+  private child: ChildProcess | undefined;
+  private client: Redis | undefined;
+  /** Its own data dir: a replica writes the RDB of a full sync there, and a restart must not find another node's. */
+  readonly dir = mkdtempSync(join(tmpdir(), "redline-node-"));
+
+  constructor(
+    readonly kind: ServerKind,
+    readonly id: string,
+    readonly host: string,
+    /** Where the node listens. */
+    readonly port: number,
+    /** The switch's port for this node (unused unless a test routes links through a switch). */
+    readonly publicPort: number,
+    private readonly options: Record<string, string>,
+  ) {}
+
+  async start(): Promise<void> {
+    const args = ["--port", String(this.port), "--bind", this.host, "--bind-source-addr", this.host, "--save", "", "--appendonly", "no", "--dir", this.dir, "--protected-mode", "no"];
+    for (const [name, value] of Object.entries(this.options)) args.push(`--${name}`, ...value.split(" "));
+    this.child =
+      this.kind === "redis"
+        ? spawn("redis-server", args, { stdio: "ignore" })
+        : spawn(process.execPath, [BUNDLED_MAIN, ...args], { stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await this.call("PING")) === "PONG") return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error(`${this.kind} ${this.id} did not start on ${this.host}:${this.port}`);
+  }
+
+  /** One command on the node's admin connection; errors reject. */
+  async call(...args: string[]): Promise<unknown> {
+    if (!this.client) {
+      this.client = new Redis({ host: this.host, port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, commandTimeout: 5000 });
+      this.client.on("error", () => undefined);
+      this.client.on("end", () => (this.client = undefined));
+      try {
+        await this.client.connect();
+      } catch (err) {
+        this.client?.disconnect();
+        this.client = undefined;
+        throw err;
+      }
+    }
+    return this.client.call(args[0], ...args.slice(1));
+  }
+
+  async info(section: string): Promise<Record<string, string>> {
+    return parseInfo(String(await this.call("INFO", section)));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  async kill(): Promise<void> {
+    this.client?.disconnect();
+    this.client = undefined;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await gone;
+  }
+}
+
+/** The nodes of one test; `stopAll` kills every one of them. */
+export class TestNodes {
+  readonly nodes: TestNode[] = [];
+
+  async start(kind: ServerKind, options: Record<string, string> = {}): Promise<TestNode> {
+    const [address] = await allocateAddresses(1);
+    const node = new TestNode(kind, `${kind}${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, options);
+    this.nodes.push(node);
+    await node.start();
+    return node;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const n of this.nodes) n.signal("SIGCONT");
+    await Promise.all(this.nodes.map((n) => n.kill()));
+    for (const n of this.nodes) rmSync(n.dir, { recursive: true, force: true });
+    this.nodes.length = 0;
+  }
+}
+
+/** Polls until `check` returns true; fails with what it last saw. */
+export async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = ` (last error: ${(err as Error).message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Until the replica's link is up and its offset has reached the master's. */
+export async function inSync(master: TestNode, replica: TestNode, timeoutMs = 15_000): Promise<void> {
+  await eventually(`${replica.id} in sync with ${master.id}`, timeoutMs, async () => {
+    const r = await replica.info("replication");
+    const m = await master.info("replication");
+    return r.master_link_status === "up" && r.slave_repl_offset === m.master_repl_offset;
+  });
+}
+
+/** Every key of every database: type, value and whether it expires, as a comparable object. */
+export async function dumpAll(node: TestNode): Promise<Record<string, unknown>> {
+  const dump: Record<string, unknown> = {};
+  for (let db = 0; db < 16; db++) {
+    await node.call("SELECT", String(db));
+    const keys = ((await node.call("KEYS", "*")) as string[]).sort();
+    for (const key of keys) {
+      const type = String(await node.call("TYPE", key));
+      const value =
+        type === "string"
+          ? await node.call("GET", key)
+          : type === "list"
+            ? await node.call("LRANGE", key, "0", "-1")
+            : type === "set"
+              ? ((await node.call("SMEMBERS", key)) as string[]).sort()
+              : type === "hash"
+                ? toSortedPairs((await node.call("HGETALL", key)) as string[] | Record<string, string>)
+                : await node.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+      const pttl = Number(await node.call("PTTL", key));
+      dump[`${db}:${key}`] = { type, value: normalize(value), expires: pttl > 0 };
+    }
+  }
+  await node.call("SELECT", "0");
+  return dump;
+}
+
+/** RESP3 maps arrive as objects, RESP2 as flat arrays: both become sorted [field, value] pairs. */
+function toSortedPairs(reply: string[] | Record<string, string>): string[][] {
+  const pairs = Array.isArray(reply) ? Array.from({ length: reply.length / 2 }, (_, i) => [reply[2 * i], reply[2 * i + 1]]) : Object.entries(reply);
+  return pairs.map(([k, v]) => [String(k), String(v)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function normalize(value: unknown): unknown {
+  return Array.isArray(value) ? value.map((v) => (Array.isArray(v) ? v.map(String) : String(v))) : value === null ? null : String(value);
+}
+
+/** A dataset with every type, small and large encodings, expiring keys and several databases. */
+export async function fillVariety(node: TestNode, prefix: string, db = 0): Promise<void> {
+  await node.call("SELECT", String(db));
+  await node.call("SET", `${prefix}:str`, "hello");
+  await node.call("SET", `${prefix}:int`, "12345");
+  await node.call("SET", `${prefix}:long`, "x".repeat(300));
+  await node.call("SET", `${prefix}:ttl`, "soon", "PX", "600000");
+  await node.call("RPUSH", `${prefix}:list`, "a", "b", "c", "1", "2");
+  await node.call("RPUSH", `${prefix}:biglist`, ...Array.from({ length: 300 }, (_, i) => `item-${i}-${"y".repeat(i % 50)}`));
+  await node.call("SADD", `${prefix}:intset`, "1", "2", "3", "100000");
+  await node.call("SADD", `${prefix}:set`, "m1", "m2", "m3");
+  await node.call("SADD", `${prefix}:bigset`, ...Array.from({ length: 200 }, (_, i) => `member-${i}`));
+  await node.call("HSET", `${prefix}:hash`, "f1", "v1", "f2", "2");
+  await node.call("HSET", `${prefix}:bighash`, ...Array.from({ length: 200 }, (_, i) => [`field-${i}`, `value-${i}`]).flat());
+  await node.call("ZADD", `${prefix}:zset`, "1", "a", "2.5", "b", "-3", "c");
+  await node.call("ZADD", `${prefix}:bigzset`, ...Array.from({ length: 200 }, (_, i) => [String(i * 1.5), `z-${i}`]).flat());
+  await node.call("EXPIRE", `${prefix}:hash`, "900");
+  await node.call("SELECT", "0");
+}
