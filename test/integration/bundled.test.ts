@@ -113,6 +113,29 @@ describe("redline run --target bundled", function () {
     });
   }
 
+  for (const [fault, extra] of [
+    ["partition", ["--partitions", "isolate-primary,halves"]],
+    ["kill", ["--nemesis-targets", "replica"]],
+    ["lag", ["--lag-links", "primary-replicas", "--lag-ms", "300"]],
+  ] as const) {
+    it(`replication topology with ${fault} faults: valid, and every replica back in sync after the heal`, async () => {
+      const results = join(tempDir(), "results");
+      const res = await runCli([
+        "run",
+        ...["--target", "bundled", "--topology", "replication", "--replicas", "2", "--workload", "set"],
+        ...["--nemesis", fault, ...extra, "--nemesis-interval", "1", "--nemesis-duration", "1.5", "--time-limit", "6", "--rate", "200"],
+        ...["--results-dir", results],
+      ]);
+      assert.equal(res.code, 0, `${res.stderr}\n${res.stdout}`);
+      const dir = onlyRunDir(results);
+      const verdict = readJson<RunResults>(join(dir, "results.json"));
+      assert.equal(verdict.valid, true);
+      assert.ok((verdict.opCounts.ok ?? 0) > 100);
+      const faults = readFileSync(join(dir, "history.jsonl"), "utf8").split("\n").filter((l) => l.includes('"nemesis"') && l.includes(`"${fault}`));
+      assert.ok(faults.length > 0, `the history records the ${fault} faults`);
+    });
+  }
+
   it("bug lost-ack: the set checker reports the acknowledged adds that were lost", async () => {
     const results = join(tempDir(), "results");
     const res = await runCli(["run", "--target", "bundled", "--workload", "set", "--bug", "lost-ack", "--time-limit", "3", "--results-dir", results]);

@@ -3,6 +3,7 @@
 // oracle for what the sync counters, the data and the errors must be.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import { Rng } from "../../harness/rng.js";
 import { Switch } from "../../nemesis/switch.js";
@@ -216,5 +217,130 @@ describe("replication: bundled and real Redis in both directions", function () {
     await writeBatch(primary, "later", 20);
     await eventually("the leaf to have the later writes", 10_000, async () => (await leaf.call("DBSIZE")) === (await primary.call("DBSIZE")));
     assert.deepEqual(await dumpAll(leaf), await dumpAll(primary));
+  });
+});
+
+/** The replication stream a replica would get, read by a fake replica on a raw socket (PINGs left out). */
+async function streamAfterSync(node: TestNode, act: () => Promise<void>): Promise<string> {
+  const socket = createConnection({ host: node.host, port: node.port });
+  let received = Buffer.alloc(0);
+  socket.on("data", (d: Buffer) => (received = Buffer.concat([received, d])));
+  try {
+    socket.write("PING\r\nREPLCONF listening-port 1\r\nREPLCONF capa psync2\r\n");
+    // Redis refuses a PSYNC while replies to the client are still pending: wait for them first.
+    await eventually("the handshake replies", 5_000, async () => received.toString("latin1") === "+PONG\r\n+OK\r\n+OK\r\n");
+    socket.write("PSYNC ? -1\r\n");
+    // +PONG, +OK, +OK, +FULLRESYNC, then $<len> and the RDB: wait for all of it.
+    let start = -1;
+    await eventually("the full sync payload", 10_000, async () => {
+      const text = received.toString("latin1");
+      const header = /\+FULLRESYNC [0-9a-f]{40} \d+\r\n\n*\$(\d+)\r\n/.exec(text);
+      if (!header) return false;
+      start = header.index + header[0].length + Number(header[1]);
+      return received.length >= start;
+    });
+    await act();
+    await new Promise((r) => setTimeout(r, 300));
+    return received.subarray(start).toString("latin1").replace(/\*1\r\n\$4\r\n(ping|PING)\r\n/g, "");
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("replication: what a replica receives and the rules it follows", function () {
+  this.timeout(60_000);
+  const nodes = new TestNodes();
+  afterEach(() => nodes.stopAll());
+
+  it("the stream carries SELECT, a transaction as MULTI ... EXEC, and expirations as DEL, byte for byte as redis-server's", async () => {
+    const streamOf = async (kind: ServerKind) => {
+      const node = await nodes.start(kind, { ...FAST_SYNC, "repl-diskless-sync": "no" });
+      return streamAfterSync(node, async () => {
+        await node.call("SELECT", "2");
+        await node.call("SET", "plain", "1");
+        await node.call("MULTI");
+        await node.call("INCR", "counter");
+        await node.call("SET", "other", "x");
+        await node.call("EXEC");
+        await node.call("SET", "short", "v", "PX", "50");
+        await new Promise((r) => setTimeout(r, 120));
+        assert.equal(await node.call("GET", "short"), null); // expired: the access deletes it and propagates DEL
+        await node.call("SELECT", "0");
+      });
+    };
+    const ours = await streamOf("bundled");
+    const real = await streamOf("redis");
+    assert.equal(ours.replace(/PXAT\r\n\$13\r\n\d{13}/, "PXAT"), real.replace(/PXAT\r\n\$13\r\n\d{13}/, "PXAT"));
+    assert.match(ours, /MULTI[\s\S]*INCR[\s\S]*EXEC/);
+    assert.match(ours, /DEL\r\n\$5\r\nshort/);
+  });
+
+  for (const kind of ["redis", "bundled"] as const) {
+    it(`${kind}: masterauth, and the replica's announced address in the primary's INFO`, async () => {
+      const primary = await nodes.start(kind, { ...FAST_SYNC, requirepass: "s3cret" });
+      const replica = await nodes.start(kind, {
+        replicaof: `${primary.host} ${primary.port}`,
+        masterauth: "s3cret",
+        "replica-announce-ip": "127.9.9.9",
+        "replica-announce-port": "4242",
+        "replica-priority": "7",
+      });
+      await inSync(primary, replica);
+      assert.match((await primary.info("replication")).slave0, /^ip=127\.9\.9\.9,port=4242,state=online,offset=\d+,lag=\d+$/);
+      assert.equal((await replica.info("replication")).slave_priority, "7");
+    });
+
+    it(`${kind}: replica-serve-stale-data no answers MASTERDOWN while the link is down, INFO still works`, async () => {
+      const primary = await nodes.start(kind, FAST_SYNC);
+      const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}`, "replica-serve-stale-data": "no" });
+      await inSync(primary, replica);
+      await primary.kill();
+      await eventually("link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
+      await assert.rejects(replica.call("GET", "k"), /^ReplyError: MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'\.$/);
+      assert.equal((await replica.info("replication")).role, "slave");
+    });
+  }
+
+  it("ROLE, and REPLICAOF's errors, as redis-server answers them", async () => {
+    for (const kind of ["redis", "bundled"] as const) {
+      const node = await nodes.start(kind);
+      assert.deepEqual(await node.call("ROLE"), ["master", 0, []], kind);
+      await assert.rejects(node.call("REPLICAOF", "127.0.0.1", "70000"), /^ReplyError: ERR Invalid master port$/, kind);
+      await assert.rejects(node.call("WAIT", "x", "0"), /^ReplyError: ERR value is not an integer or out of range$/, kind);
+      await assert.rejects(node.call("WAIT", "0", "-1"), /^ReplyError: ERR timeout is negative$/, kind);
+    }
+  });
+
+  describe("bug switches (bundled only), each against the same setup without it", () => {
+    it("ignore-min-replicas: a master without good replicas acknowledges writes", async () => {
+      const honest = await nodes.start("bundled", { "min-replicas-to-write": "1" });
+      await assert.rejects(honest.call("SET", "k", "v"), /NOREPLICAS/);
+      const buggy = await nodes.start("bundled", { "min-replicas-to-write": "1", bug: "ignore-min-replicas" });
+      assert.equal(await buggy.call("SET", "k", "v"), "OK");
+    });
+
+    it("replica-writable: a read-only replica accepts a client write that its master never sees", async () => {
+      const primary = await nodes.start("bundled", FAST_SYNC);
+      const replica = await nodes.start("bundled", { replicaof: `${primary.host} ${primary.port}`, bug: "replica-writable" });
+      await inSync(primary, replica);
+      assert.equal((await replica.info("replication")).slave_read_only, "1");
+      assert.equal(await replica.call("SET", "local", "1"), "OK");
+      assert.equal(await primary.call("EXISTS", "local"), 0);
+    });
+
+    it("skip-propagation: the replica is in sync by offset yet misses acknowledged writes", async () => {
+      const run = async (bug: string | undefined) => {
+        const primary = await nodes.start("bundled", FAST_SYNC);
+        const replica = await nodes.start("bundled", { replicaof: `${primary.host} ${primary.port}`, ...(bug ? { bug } : {}) });
+        const buggyPrimary = bug ? await nodes.start("bundled", { ...FAST_SYNC, bug }) : primary;
+        if (bug) await replica.call("REPLICAOF", buggyPrimary.host, String(buggyPrimary.port));
+        await inSync(buggyPrimary, replica);
+        await writeBatch(buggyPrimary, "acked", 30);
+        await inSync(buggyPrimary, replica);
+        return Number(await replica.call("DBSIZE"));
+      };
+      assert.equal(await run(undefined), 30);
+      assert.equal(await run("skip-propagation"), 27);
+    });
   });
 });

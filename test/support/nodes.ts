@@ -56,7 +56,8 @@ export class TestNode {
   /** One command on the node's admin connection; errors reject. */
   async call(...args: string[]): Promise<unknown> {
     if (!this.client) {
-      this.client = new Redis({ host: this.host, port: this.port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, commandTimeout: 5000 });
+      const password = this.options.requirepass || undefined;
+      this.client = new Redis({ host: this.host, port: this.port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, commandTimeout: 5000 });
       this.client.on("error", () => undefined);
       this.client.on("end", () => (this.client = undefined));
       try {
