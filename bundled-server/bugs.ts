@@ -9,9 +9,24 @@
 //                      with replica-read-only no).
 // skip-propagation     every 10th write is applied and acknowledged but never reaches the
 //                      replication stream.
+// Sentinel mode:
+// select-lowest-offset     the failover promotes the eligible replica with the lowest offset.
+// ignore-priority          replica-priority is ignored, 0 included.
+// failover-without-quorum  SDOWN alone is ODOWN, and a leader needs no majority or quorum.
+// vote-twice-per-epoch     a sentinel votes again in an epoch it has already voted in.
 import type { Database, Entry } from "./keyspace.js";
 
-export const BUG_NAMES = ["lost-ack", "stale-read", "ignore-min-replicas", "replica-writable", "skip-propagation"];
+export const BUG_NAMES = [
+  "lost-ack",
+  "stale-read",
+  "ignore-min-replicas",
+  "replica-writable",
+  "skip-propagation",
+  "select-lowest-offset",
+  "ignore-priority",
+  "failover-without-quorum",
+  "vote-twice-per-epoch",
+];
 
 const LOST_ACK_EVERY = 10;
 const STALE_READ_EVERY = 5;

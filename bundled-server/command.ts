@@ -2,6 +2,7 @@
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
 import type { Database, Keyspace } from "./keyspace.js";
 import type { Replication } from "./replication/replication.js";
+import type { Sentinel } from "./sentinel/sentinel.js";
 import type { Reply } from "./resp/reply.js";
 
 export type CommandFlag =
@@ -73,6 +74,7 @@ export interface ServerContext {
   /** Stops the server (SHUTDOWN): flushes the AOF, closes every connection, exits. */
   shutdown(): void;
   readonly replication: Replication;
+  readonly sentinel: Sentinel | undefined;
   /** PUBLISH: returns how many subscribers received the message. */
   publish(channel: string, message: Buffer): number;
 }

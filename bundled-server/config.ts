@@ -85,6 +85,12 @@ export class ConfigError extends Error {}
 
 export class Config implements ServerConfig {
   private readonly values = new Map<string, string>();
+  /** `sentinel ...` lines, without the word `sentinel`: a Sentinel's masters and state. */
+  readonly sentinelDirectives: string[][] = [];
+  /** `--sentinel` on the command line, or `sentinel` lines in the file: run as a Sentinel. */
+  sentinelMode = false;
+  /** The config file, which a Sentinel rewrites with its state. */
+  file: string | undefined;
   private readonly numbers = new Map<string, number>();
 
   constructor(entries: Array<[string, string]> = []) {
@@ -149,9 +155,15 @@ export function parseMemory(text: string): number | undefined {
  */
 export function loadConfig(argv: string[]): Config {
   const entries: Array<[string, string]> = [];
+  const sentinel: string[][] = [];
+  let sentinelFlag = false;
   let rest = argv;
-  if (rest.length > 0 && !rest[0].startsWith("--")) {
-    entries.push(...readConfigFile(rest[0]));
+  const file = rest.length > 0 && !rest[0].startsWith("--") ? rest[0] : undefined;
+  if (file) {
+    for (const line of readConfigFile(file)) {
+      if (line.words[0].toLowerCase() === "sentinel") sentinel.push(line.words.slice(1));
+      else entries.push(entry(line.words[0], line.words.slice(1), line.where));
+    }
     rest = rest.slice(1);
   }
   for (let i = 0; i < rest.length; ) {
@@ -159,27 +171,32 @@ export function loadConfig(argv: string[]): Config {
     if (!name.startsWith("--")) throw new ConfigError(`argument ${i + 1} '${name}': expected --option value`);
     const values: string[] = [];
     for (i++; i < rest.length && !rest[i].startsWith("--"); i++) values.push(rest[i]);
-    entries.push(entry(name.slice(2), values, `argument '${name}'`));
+    if (name === "--sentinel" && values.length === 0) sentinelFlag = true;
+    else entries.push(entry(name.slice(2), values, `argument '${name}'`));
   }
-  return new Config(entries);
+  const config = new Config(entries);
+  config.file = file;
+  config.sentinelDirectives.push(...sentinel);
+  config.sentinelMode = sentinelFlag || sentinel.length > 0;
+  return config;
 }
 
-function readConfigFile(file: string): Array<[string, string]> {
+function readConfigFile(file: string): Array<{ words: string[]; where: string }> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     throw new ConfigError(`${file}: cannot read: ${(err as Error).message}`);
   }
-  const entries: Array<[string, string]> = [];
+  const lines: Array<{ words: string[]; where: string }> = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
     const words = splitWords(line);
     if (words === undefined) throw new ConfigError(`${file}:${i + 1}: unbalanced quotes`);
-    entries.push(entry(words[0], words.slice(1), `${file}:${i + 1}`));
+    lines.push({ words, where: `${file}:${i + 1}` });
   });
-  return entries;
+  return lines;
 }
 
 function entry(rawName: string, values: string[], where: string): [string, string] {

@@ -13,6 +13,9 @@ import { error } from "./resp/reply.js";
 import { PubSub } from "./pubsub.js";
 import { decodeRdb } from "./replication/rdb.js";
 import { Replication, type ReplicationHistory, type ReplicationHost } from "./replication/replication.js";
+import { SENTINEL_COMMANDS } from "./sentinel/commands.js";
+import { Sentinel } from "./sentinel/sentinel.js";
+import { parseSentinelDirectives } from "./sentinel/settings.js";
 import { Session } from "./session.js";
 
 /** Where a change goes besides the keyspace: the AOF, the replication stream. */
@@ -22,7 +25,9 @@ interface ChangeLog {
 
 export class RedisServer implements ServerContext, ReplicationHost {
   readonly keyspace: Keyspace;
-  readonly commands: ReadonlyMap<string, CommandSpec> = COMMAND_TABLE;
+  readonly commands: ReadonlyMap<string, CommandSpec>;
+  /** Set when the server runs as a Sentinel (`--sentinel`, or `sentinel` lines in its config). */
+  readonly sentinel: Sentinel | undefined;
   readonly pubsub = new PubSub();
   readonly startedAt = Date.now();
   private readonly sessions = new Set<Session>();
@@ -48,6 +53,20 @@ export class RedisServer implements ServerContext, ReplicationHost {
       this.propagate(db, [Buffer.from("DEL"), fromKey(key)]);
     });
     this.replication = new Replication(this);
+    this.commands = config.sentinelMode ? SENTINEL_TABLE : COMMAND_TABLE;
+    this.sentinel = config.sentinelMode ? new Sentinel(this, parseSentinelDirectives(config.sentinelDirectives, config.get("bind-source-addr") || undefined)) : undefined;
+  }
+
+  /** A Sentinel's state goes back into its config file, replacing the `sentinel` lines there. */
+  saveState(lines: string[]): void {
+    const file = this.config.file;
+    if (!file) return;
+    const kept = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !/^\s*sentinel\s/i.test(l));
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, [...kept, ...lines].join("\n") + "\n");
+    renameSync(temp, file);
   }
 
   /** The AOF, and the replication stream while this node is a master (a replica passes its master's stream on as it came). */
@@ -80,8 +99,9 @@ export class RedisServer implements ServerContext, ReplicationHost {
     this.listener = listener;
     // Replicas wait for their master's DELs instead of expiring keys themselves, as in Redis.
     this.expiryTimer = setInterval(() => this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
+    this.sentinel?.start();
     const master = this.config.get("replicaof");
-    if (master) {
+    if (master && !this.sentinel) {
       const [host, port] = master.split(" ");
       this.replication.replicaOf(host, Number(port), history ?? null);
     }
@@ -242,7 +262,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
         "Server",
         [
           ["redis_version", "7.0.15"],
-          ["redis_mode", "standalone"],
+          ["redis_mode", this.sentinel ? "sentinel" : "standalone"],
           ["os", `${process.platform} ${process.arch}`],
           ["arch_bits", 64],
           ["process_id", process.pid],
@@ -292,6 +312,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
 
   close(): void {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.sentinel?.stop();
     this.replication.close();
     this.aof?.close();
     this.aof = undefined;
@@ -332,3 +353,9 @@ export class RedisServer implements ServerContext, ReplicationHost {
 const REPLAY_CLIENT = internalClient("aof", "normal", () => undefined);
 /** The client that applies what the master sends: never refused, never answered. */
 const MASTER_CLIENT = internalClient("master", "master", () => undefined);
+
+/** What a Sentinel answers: its own commands, and the server commands Redis keeps in Sentinel mode. */
+const SENTINEL_TABLE: ReadonlyMap<string, CommandSpec> = new Map([
+  ...["ping", "client", "command", "shutdown", "time"].map((name): [string, CommandSpec] => [name, COMMAND_TABLE.get(name)!]),
+  ...SENTINEL_COMMANDS.map((c): [string, CommandSpec] => [c.name, c]),
+]);

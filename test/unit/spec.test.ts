@@ -308,9 +308,10 @@ describe("spec-parse", () => {
       assert.match(problemOf(yaml("target: bundled", "bugs: [lose-everything]")), /'lose-everything' is not a valid bug switch; expected one of lost-ack, stale-read/);
     });
 
-    it("target bundled takes the replication topology, not yet sentinel", () => {
-      assert.equal(parseSpec(yaml("target: bundled", "topology:", "  type: replication", "  replicas: 2"), "spec.yaml").topology.type, "replication");
-      assert.match(problemOf(yaml("target: bundled", "topology:", "  type: sentinel")), /target bundled supports topologies standalone and replication so far/);
+    it("target bundled takes every topology", () => {
+      for (const type of ["replication", "sentinel"]) {
+        assert.equal(parseSpec(yaml("target: bundled", "topology:", `  type: ${type}`), "spec.yaml").topology.type, type);
+      }
     });
   });
 
