@@ -2,7 +2,7 @@
 // child process on its own loopback address (so kill -9 and SIGSTOP are real, and links can
 // go through the network switch), stopped by the test that started them.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,11 +13,6 @@ import { allocateAddresses } from "../../harness/targets/addresses.js";
 export type ServerKind = "redis" | "bundled";
 
 const BUNDLED_MAIN = fileURLToPath(new URL("../../bundled-server/main.js", import.meta.url));
-
-export interface NodeOptions {
-  /** redis.conf options, as --name value. */
-  options?: Record<string, string>;
-}
 
 export class TestNode {
   private child: ChildProcess | undefined;
@@ -34,15 +29,28 @@ export class TestNode {
     /** The switch's port for this node (unused unless a test routes links through a switch). */
     readonly publicPort: number,
     private readonly options: Record<string, string>,
+    /** For a sentinel: the `sentinel ...` lines of its config file (Sentinel needs a file it can rewrite). */
+    readonly sentinelLines?: string[],
   ) {}
 
+  get isSentinel(): boolean {
+    return this.sentinelLines !== undefined;
+  }
+
   async start(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", this.host, "--bind-source-addr", this.host, "--save", "", "--appendonly", "no", "--dir", this.dir, "--protected-mode", "no"];
-    for (const [name, value] of Object.entries(this.options)) args.push(`--${name}`, ...value.split(" "));
-    this.child =
-      this.kind === "redis"
-        ? spawn("redis-server", args, { stdio: "ignore" })
-        : spawn(process.execPath, [BUNDLED_MAIN, ...args], { stdio: "ignore" });
+    if (this.isSentinel) {
+      const file = join(this.dir, "sentinel.conf");
+      // Only the first start writes the file: a restarted Sentinel keeps the state it wrote there.
+      if (!this.child) {
+        const lines = [`port ${this.port}`, `bind ${this.host}`, `bind-source-addr ${this.host}`, `dir ${this.dir}`, "protected-mode no", ...this.sentinelLines!];
+        writeFileSync(file, lines.join("\n") + "\n");
+      }
+      this.child = this.kind === "redis" ? spawn("redis-sentinel", [file], { stdio: "ignore" }) : spawn(process.execPath, [BUNDLED_MAIN, file], { stdio: "ignore" });
+    } else {
+      const args = ["--port", String(this.port), "--bind", this.host, "--bind-source-addr", this.host, "--save", "", "--appendonly", "no", "--dir", this.dir, "--protected-mode", "no"];
+      for (const [name, value] of Object.entries(this.options)) args.push(`--${name}`, ...value.split(" "));
+      this.child = this.kind === "redis" ? spawn("redis-server", args, { stdio: "ignore" }) : spawn(process.execPath, [BUNDLED_MAIN, ...args], { stdio: "ignore" });
+    }
     for (let i = 0; i < 100; i++) {
       try {
         if ((await this.call("PING")) === "PONG") return;
@@ -56,7 +64,7 @@ export class TestNode {
   /** One command on the node's admin connection; errors reject. */
   async call(...args: string[]): Promise<unknown> {
     if (!this.client) {
-      const password = this.options.requirepass || undefined;
+      const password = (!this.isSentinel && this.options.requirepass) || undefined;
       this.client = new Redis({ host: this.host, port: this.port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, commandTimeout: 5000 });
       this.client.on("error", () => undefined);
       this.client.on("end", () => (this.client = undefined));
@@ -91,6 +99,13 @@ export class TestNode {
   }
 }
 
+export interface SentinelTestSettings {
+  quorum?: number;
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  authPass?: string;
+}
+
 /** The nodes of one test; `stopAll` kills every one of them. */
 export class TestNodes {
   readonly nodes: TestNode[] = [];
@@ -99,6 +114,24 @@ export class TestNodes {
     const [address] = await allocateAddresses(1);
     const node = new TestNode(kind, `${kind}${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, options);
     this.nodes.push(node);
+    await node.start();
+    return node;
+  }
+
+  /** A sentinel monitoring `master` as `mymaster`, with the given per-master settings. */
+  /** `beforeStart` runs once the sentinel's address is known (to add it to a switch, say). */
+  async startSentinel(kind: ServerKind, master: { host: string; port: number }, settings: SentinelTestSettings = {}, beforeStart?: (node: TestNode) => Promise<void>): Promise<TestNode> {
+    const [address] = await allocateAddresses(1);
+    const m = `mymaster`;
+    const lines = [
+      `sentinel monitor ${m} ${master.host} ${master.port} ${settings.quorum ?? 2}`,
+      `sentinel down-after-milliseconds ${m} ${settings.downAfterMs ?? 2000}`,
+      `sentinel failover-timeout ${m} ${settings.failoverTimeoutMs ?? 10000}`,
+      ...(settings.authPass ? [`sentinel auth-pass ${m} ${settings.authPass}`] : []),
+    ];
+    const node = new TestNode(kind, `${kind}-sentinel${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, {}, lines);
+    this.nodes.push(node);
+    await beforeStart?.(node);
     await node.start();
     return node;
   }
@@ -189,4 +222,34 @@ export async function fillVariety(node: TestNode, prefix: string, db = 0): Promi
   await node.call("ZADD", `${prefix}:bigzset`, ...Array.from({ length: 200 }, (_, i) => [String(i * 1.5), `z-${i}`]).flat());
   await node.call("EXPIRE", `${prefix}:hash`, "900");
   await node.call("SELECT", "0");
+}
+
+/** Every event a sentinel publishes, with the time it arrived. */
+export class SentinelEvents {
+  readonly events: Array<{ at: number; type: string; message: string }> = [];
+  private constructor(private readonly client: Redis) {}
+
+  static async watch(sentinel: TestNode): Promise<SentinelEvents> {
+    const client = new Redis({ host: sentinel.host, port: sentinel.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 200 });
+    client.on("error", () => undefined);
+    await client.connect();
+    const watcher = new SentinelEvents(client);
+    client.on("pmessage", (_pattern: string, channel: string, message: string) => watcher.events.push({ at: Date.now(), type: channel, message }));
+    await client.psubscribe("*");
+    return watcher;
+  }
+
+  of(type: string): Array<{ at: number; message: string }> {
+    return this.events.filter((e) => e.type === type);
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+}
+
+/** The master address a sentinel gives, as "host:port". */
+export async function masterAddress(sentinel: TestNode): Promise<string> {
+  const reply = (await sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")) as string[] | null;
+  return reply ? `${reply[0]}:${reply[1]}` : "none";
 }

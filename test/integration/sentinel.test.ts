@@ -1,0 +1,274 @@
+// Sentinel, bundled and real, rule by rule. Every rule that can be seen from outside runs
+// with real redis-sentinel in the same test, as the oracle; every pairing of bundled and real
+// sentinels and data nodes fails over.
+import assert from "node:assert/strict";
+import { Redis } from "ioredis";
+import { Rng } from "../../harness/rng.js";
+import { Switch } from "../../nemesis/switch.js";
+import { SentinelEvents, TestNodes, eventually, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
+
+const FAST_SYNC = { "repl-diskless-sync-delay": "0" };
+/** Shorter internal periods (SENTINEL DEBUG, Redis 7.0), the same for both kinds: faster rejoin tests. */
+const FAST_PERIODS = ["info-period", "1000", "publish-period", "500"];
+
+interface Setup {
+  primary: TestNode;
+  replicas: TestNode[];
+  sentinels: TestNode[];
+  events: SentinelEvents[];
+}
+
+const addr = (n: TestNode) => `${n.host}:${n.port}`;
+
+describe("Sentinel: bundled and real, rule by rule", function () {
+  this.timeout(120_000);
+  const nodes = new TestNodes();
+  let watchers: SentinelEvents[] = [];
+  let sw: Switch | undefined;
+  afterEach(async () => {
+    for (const w of watchers) w.close();
+    watchers = [];
+    await sw?.close();
+    sw = undefined;
+    await nodes.stopAll();
+  });
+
+  /** A primary, replicas with the given priorities, sentinels of the given kinds; ready when every sentinel knows all. */
+  async function setup(
+    nodeKind: ServerKind,
+    sentinelKinds: ServerKind[],
+    opts: { priorities?: number[]; settings?: SentinelTestSettings; nodeOptions?: Record<string, string>; replicaOptions?: Record<string, string>; fastPeriods?: boolean } = {},
+  ): Promise<Setup> {
+    const primary = await nodes.start(nodeKind, { ...FAST_SYNC, ...opts.nodeOptions });
+    const replicas: TestNode[] = [];
+    for (const priority of opts.priorities ?? [100, 100]) {
+      replicas.push(await nodes.start(nodeKind, { ...FAST_SYNC, ...opts.nodeOptions, ...opts.replicaOptions, replicaof: `${primary.host} ${primary.port}`, "replica-priority": String(priority) }));
+    }
+    for (const r of replicas) await inSync(primary, r);
+    const sentinels: TestNode[] = [];
+    for (const kind of sentinelKinds) sentinels.push(await nodes.startSentinel(kind, primary, opts.settings));
+    if (opts.fastPeriods) for (const s of sentinels) await s.call("SENTINEL", "DEBUG", ...FAST_PERIODS);
+    await eventually("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
+      for (const s of sentinels) {
+        const known = ((await s.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
+        const peers = (await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[];
+        if (known.length !== replicas.length || peers.length !== sentinels.length - 1) return false;
+        if (known.some((r) => r["master-link-status"] !== "ok" || r.flags !== "slave")) return false;
+      }
+      return true;
+    });
+    const events = await Promise.all(sentinels.map((s) => SentinelEvents.watch(s)));
+    watchers.push(...events);
+    return { primary, replicas, sentinels, events };
+  }
+
+  async function agreedMaster(sentinels: TestNode[], not: string, timeoutMs = 30_000): Promise<string> {
+    let agreed = "";
+    await eventually("every sentinel to name one new master", timeoutMs, async () => {
+      const named = await Promise.all(sentinels.map(masterAddress));
+      agreed = named[0];
+      return agreed !== not && named.every((n) => n === agreed);
+    });
+    return agreed;
+  }
+
+  const pairings: Array<[sentinels: ServerKind, nodes: ServerKind]> = [
+    ["redis", "redis"],
+    ["bundled", "redis"],
+    ["redis", "bundled"],
+    ["bundled", "bundled"],
+  ];
+  for (const [sentinelKind, nodeKind] of pairings) {
+    it(`${sentinelKind} sentinels fail over ${nodeKind} nodes: the lower priority number wins, replicas follow, epochs grow, the old master rejoins as a replica`, async () => {
+      const s = await setup(nodeKind, [sentinelKind, sentinelKind, sentinelKind], { priorities: [20, 10], fastPeriods: true });
+      await s.primary.call("SET", "before", "1");
+      for (const r of s.replicas) await inSync(s.primary, r);
+      await s.primary.kill();
+      const promoted = await agreedMaster(s.sentinels, addr(s.primary));
+      assert.equal(promoted, addr(s.replicas[1]), "priority 10 beats priority 20");
+      await eventually("the other replica to follow the promoted one", 20_000, async () => {
+        const r = await s.replicas[0].info("replication");
+        return `${r.master_host}:${r.master_port}` === promoted && r.master_link_status === "up";
+      });
+      await s.primary.start(); // back, empty, as a master: Sentinel must demote it
+      await eventually("the old master to rejoin as a replica of the promoted one", 30_000, async () => {
+        const r = await s.primary.info("replication");
+        return r.role === "slave" && `${r.master_host}:${r.master_port}` === promoted && r.master_link_status === "up";
+      });
+      assert.equal(await s.replicas[1].call("GET", "before"), "1");
+      for (const e of s.events) {
+        const epochs = e.of("+new-epoch").map((x) => Number(x.message));
+        assert.deepEqual(epochs, [...epochs].sort((a, b) => a - b), "epochs only grow");
+        assert.ok(e.of("+convert-to-slave").length + e.of("+switch-master").length > 0);
+      }
+      const leaders = s.events.flatMap((e) => e.of("+elected-leader"));
+      assert.equal(leaders.length, 1, "one leader");
+      const master = Object.fromEntries(chunk((await s.sentinels[0].call("SENTINEL", "MASTER", "mymaster")) as string[]));
+      assert.ok(Number(master["config-epoch"]) >= 1);
+    });
+  }
+
+  it("a mix of bundled and real sentinels agrees on one failover of bundled nodes", async () => {
+    const s = await setup("bundled", ["bundled", "redis", "bundled"]);
+    await s.primary.kill();
+    const promoted = await agreedMaster(s.sentinels, addr(s.primary));
+    assert.ok(s.replicas.some((r) => addr(r) === promoted));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(s.events.flatMap((e) => e.of("+elected-leader")).length, 1, "one leader among bundled and real sentinels");
+    assert.equal(s.events.flatMap((e) => e.of("+failover-end")).length, 1);
+  });
+
+  for (const kind of ["redis", "bundled"] as const) {
+    it(`${kind}: priority 0 is never promoted, and with only priority 0 SENTINEL FAILOVER answers NOGOODSLAVE`, async () => {
+      const s = await setup(kind, [kind], { priorities: [0, 100], settings: { quorum: 1 } });
+      assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+      assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(s.replicas[1]));
+      await s.replicas[1].call("CONFIG", "SET", "replica-priority", "0");
+      await eventually("the old master to be a replica again", 30_000, async () => (await s.primary.info("replication")).role === "slave");
+      await s.primary.call("CONFIG", "SET", "replica-priority", "0");
+      await new Promise((r) => setTimeout(r, 1500)); // let INFO carry the new priorities
+      await eventually("NOGOODSLAVE", 15_000, async () =>
+        s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster").then(
+          () => false,
+          (err: Error) => /NOGOODSLAVE No suitable replica to promote/.test(err.message),
+        ),
+      );
+    });
+
+    it(`${kind}: with equal priority and offset, the smaller run id wins`, async () => {
+      const s = await setup(kind, [kind], { settings: { quorum: 1 } });
+      const runids = await Promise.all(s.replicas.map(async (r) => (await r.info("server")).run_id));
+      const expected = runids[0].toLowerCase() < runids[1].toLowerCase() ? s.replicas[0] : s.replicas[1];
+      await new Promise((r) => setTimeout(r, 1500)); // idle: offsets equal in the sentinel's INFO
+      assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+      assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(expected));
+    });
+
+    it(`${kind}: with equal priority, the larger offset wins over the smaller run id`, async () => {
+      const primary = await nodes.start(kind, FAST_SYNC);
+      const replicas = [
+        await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
+        await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
+      ];
+      sw = new Switch(new Rng(3));
+      for (const n of [primary, ...replicas]) await sw.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
+      for (const r of replicas) await inSync(primary, r);
+      const runids = await Promise.all(replicas.map(async (r) => (await r.info("server")).run_id.toLowerCase()));
+      const [behind, ahead] = runids[0] < runids[1] ? replicas : [replicas[1], replicas[0]];
+      // The replica with the smaller run id falls behind: its link to the primary hangs while writes go on.
+      await sw.set([[primary.id, behind.id]], { kind: "drop" });
+      for (let i = 0; i < 20; i++) await primary.call("SET", `k${i}`, "v");
+      await eventually("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
+      const sentinel = await nodes.startSentinel(kind, primary, { quorum: 1 });
+      await eventually("the sentinel to know both replicas with their offsets", 30_000, async () => {
+        const known = ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
+        return known.length === 2 && known.some((r) => Number(r["slave-repl-offset"]) > 0);
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await sentinel.call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+      assert.equal(await agreedMaster([sentinel], addr(primary)), addr(ahead));
+    });
+
+    it(`${kind}: no failover when fewer than quorum sentinels see the master down`, async () => {
+      const primary = await nodes.start(kind, FAST_SYNC);
+      const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
+      await inSync(primary, replica);
+      // Sentinels reach the primary through the switch, so one of them can lose it alone.
+      sw = new Switch(new Rng(5));
+      await sw.add({ id: primary.id, host: primary.host, publicPort: primary.publicPort, privatePort: primary.port });
+      const viaSwitch = { host: primary.host, port: primary.publicPort };
+      // Each sentinel joins the switch before it starts, so its connections are known to be its own.
+      const join = (n: TestNode) => sw!.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
+      const sentinels: TestNode[] = [];
+      for (let i = 0; i < 3; i++) sentinels.push(await nodes.startSentinel(kind, viaSwitch, {}, join));
+      await eventually("sentinels to know each other", 30_000, async () => {
+        for (const s of sentinels) if (((await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[]).length !== 2) return false;
+        return true;
+      });
+      const events = await Promise.all(sentinels.map((s) => SentinelEvents.watch(s)));
+      watchers.push(...events);
+      await sw.set(
+        [
+          [sentinels[0].id, primary.id],
+          [primary.id, sentinels[0].id],
+        ],
+        { kind: "drop" },
+      );
+      await eventually("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
+      await new Promise((r) => setTimeout(r, 5000));
+      assert.deepEqual(
+        events.map((e) => e.of("+odown").length + e.of("+switch-master").length),
+        [0, 0, 0],
+      );
+    });
+
+    it(`${kind}: no failover when a majority of sentinels is unreachable, even with the quorum met`, async () => {
+      const s = await setup(kind, [kind, kind, kind], { settings: { quorum: 1, failoverTimeoutMs: 3000 } });
+      s.sentinels[1].signal("SIGSTOP");
+      s.sentinels[2].signal("SIGSTOP");
+      await s.primary.kill();
+      await eventually("the lone sentinel to give up the election", 20_000, async () => s.events[0].of("-failover-abort-not-elected").length > 0);
+      assert.ok(s.events[0].of("+odown").length > 0, "quorum 1 was met");
+      assert.equal(s.events[0].of("+switch-master").length, 0);
+      assert.equal(await masterAddress(s.sentinels[0]), addr(s.primary));
+      s.sentinels[1].signal("SIGCONT");
+      s.sentinels[2].signal("SIGCONT");
+    });
+
+    it(`${kind}: an old master without masterauth cannot rejoin (its link stays down), as the seeds warn`, async () => {
+      const password = "pw";
+      const s = await setup(kind, [kind], {
+        settings: { quorum: 1, authPass: password },
+        nodeOptions: { requirepass: password },
+        replicaOptions: { masterauth: password },
+        fastPeriods: true,
+      });
+      assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+      const promoted = await agreedMaster(s.sentinels, addr(s.primary));
+      await eventually("the old master to be told to replicate", 30_000, async () => (await s.primary.info("replication")).role === "slave");
+      await new Promise((r) => setTimeout(r, 2000));
+      const r = await s.primary.info("replication");
+      assert.equal(`${r.master_host}:${r.master_port}`, promoted);
+      assert.equal(r.master_link_status, "down");
+    });
+  }
+
+  it("down-after 2000: killing the primary to +switch-master takes the bundled sentinels within 1.5x of real Sentinel's time", async () => {
+    const measure = async (kind: ServerKind) => {
+      const s = await setup(kind, [kind, kind, kind]);
+      const t0 = Date.now();
+      await s.primary.kill();
+      await eventually("+switch-master", 30_000, async () => s.events.some((e) => e.of("+switch-master").length > 0));
+      const ms = Math.min(...s.events.flatMap((e) => e.of("+switch-master").map((x) => x.at))) - t0;
+      for (const w of watchers) w.close();
+      watchers = [];
+      await nodes.stopAll();
+      return ms;
+    };
+    const real = await measure("redis");
+    const ours = await measure("bundled");
+    assert.ok(ours <= real * 1.5, `bundled ${ours} ms, real ${real} ms`);
+  });
+
+  it("ioredis in sentinel mode follows a failover of the bundled sentinels", async () => {
+    const s = await setup("bundled", ["bundled", "bundled", "bundled"]);
+    const client = new Redis({ sentinels: s.sentinels.map((x) => ({ host: x.host, port: x.port })), name: "mymaster", maxRetriesPerRequest: 1, sentinelRetryStrategy: () => 200 });
+    client.on("error", () => undefined);
+    try {
+      assert.equal(await client.set("a", "1"), "OK");
+      await s.primary.kill();
+      const promoted = await agreedMaster(s.sentinels, addr(s.primary));
+      await eventually("ioredis to write to the new master", 20_000, async () => (await client.set("b", "2")) === "OK");
+      const [host, port] = promoted.split(":");
+      const direct = s.replicas.find((r) => r.host === host && String(r.port) === port)!;
+      assert.equal(await direct.call("GET", "b"), "2");
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
+function chunk(flat: string[] | Record<string, string>): Array<[string, string]> {
+  if (!Array.isArray(flat)) return Object.entries(flat);
+  return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+}
