@@ -5,7 +5,6 @@ import type { CommandContext, CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { OK, array, bulk, bulks, error, int, map, nil, simple, verbatim, type Reply } from "../resp/reply.js";
 import { Instance, Master, flagsOf } from "./instance.js";
-import { selectReplica } from "./select.js";
 import { DEFAULT_TIMINGS, HELLO_CHANNEL, type Sentinel, type TimingName } from "./sentinel.js";
 
 function sentinelOf(ctx: CommandContext): Sentinel {
@@ -120,7 +119,7 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       const m = masterByName(s, args[0]);
       if (!m) return NO_SUCH_MASTER;
       if (m.failoverInProgress) return error("INPROG Failover already in progress");
-      const { chosen } = selectReplica(m, now, { pingPeriod: s.pingPeriod(m), infoPeriod: s.timings["info-period"] });
+      const { chosen } = s.selectReplica(m, now);
       if (!chosen) return error("NOGOODSLAVE No suitable replica to promote");
       s.startFailover(m, now);
       m.forceFailover = true;

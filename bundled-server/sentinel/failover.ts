@@ -3,7 +3,6 @@
 // with Redis's timeouts and abort rules. Promotion and reconfiguration progress are seen in
 // INFO (sentinel.ts); this module acts on time.
 import type { Master } from "./instance.js";
-import { selectReplica } from "./select.js";
 import type { Sentinel } from "./sentinel.js";
 
 export function failoverStateMachine(sentinel: Sentinel, master: Master, now: number): void {
@@ -44,8 +43,7 @@ function waitStart(sentinel: Sentinel, master: Master, now: number): void {
 }
 
 function selectSlave(sentinel: Sentinel, master: Master, now: number): void {
-  const bugs = { lowestOffset: sentinel.hasBug("select-lowest-offset"), ignorePriority: sentinel.hasBug("ignore-priority") };
-  const { chosen } = selectReplica(master, now, { pingPeriod: sentinel.pingPeriod(master), infoPeriod: sentinel.timings["info-period"] }, bugs);
+  const { chosen } = sentinel.selectReplica(master, now);
   if (!chosen) {
     abort(sentinel, master, "-failover-abort-no-good-slave");
     return;

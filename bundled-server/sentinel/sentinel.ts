@@ -9,6 +9,7 @@ import { ReplyError, type ReplyValue } from "../resp/reply-parser.js";
 import { failoverStateMachine, switchToPromoted } from "./failover.js";
 import { Instance, Master } from "./instance.js";
 import { Link } from "./link.js";
+import { selectReplica, type Selection } from "./select.js";
 import type { SentinelSettings } from "./settings.js";
 
 export const HELLO_CHANNEL = "__sentinel__:hello";
@@ -146,6 +147,12 @@ export class Sentinel {
 
   hasBug(name: string): boolean {
     return this.host.bugs.has(name);
+  }
+
+  /** The replica a failover of this master would promote now, and why the others would not be. */
+  selectReplica(master: Master, now: number): Selection {
+    const bugs = { lowestOffset: this.hasBug("select-lowest-offset"), ignorePriority: this.hasBug("ignore-priority") };
+    return selectReplica(master, now, { pingPeriod: this.pingPeriod(master), infoPeriod: this.timings["info-period"] }, bugs);
   }
 
   pingPeriod(ri: Instance): number {

@@ -144,63 +144,80 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(expected));
     });
 
-    it(`${kind}: with equal priority, the larger offset wins over the smaller run id`, async () => {
-      const primary = await nodes.start(kind, FAST_SYNC);
-      const replicas = [
-        await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
-        await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
-      ];
-      sw = new Switch(new Rng(3));
-      for (const n of [primary, ...replicas]) await sw.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
-      for (const r of replicas) await inSync(primary, r);
-      const runids = await Promise.all(replicas.map(async (r) => (await r.info("server")).run_id.toLowerCase()));
-      const [behind, ahead] = runids[0] < runids[1] ? replicas : [replicas[1], replicas[0]];
-      // The replica with the smaller run id falls behind: its link to the primary hangs while writes go on.
-      await sw.set([[primary.id, behind.id]], { kind: "drop" });
-      for (let i = 0; i < 20; i++) await primary.call("SET", `k${i}`, "v");
-      await eventually("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
-      const sentinel = await nodes.startSentinel(kind, primary, { quorum: 1 });
-      await eventually("the sentinel to know both replicas with their offsets", 30_000, async () => {
-        const known = ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
-        return known.length === 2 && known.some((r) => Number(r["slave-repl-offset"]) > 0);
-      });
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.equal(await sentinel.call("SENTINEL", "FAILOVER", "mymaster"), "OK");
-      assert.equal(await agreedMaster([sentinel], addr(primary)), addr(ahead));
+    it(`${kind}: with equal priority, the larger offset wins over the smaller run id`, () => offsetRule(kind, []));
+  }
+
+  /** Two replicas, the one with the smaller run id behind in offset; a forced failover. */
+  async function offsetRule(kind: ServerKind, extraLines: string[]): Promise<{ promoted: string; behind: string; ahead: string }> {
+    const primary = await nodes.start(kind, FAST_SYNC);
+    const replicas = [
+      await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
+      await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
+    ];
+    sw = new Switch(new Rng(3));
+    for (const n of [primary, ...replicas]) await sw.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
+    for (const r of replicas) await inSync(primary, r);
+    const runids = await Promise.all(replicas.map(async (r) => (await r.info("server")).run_id.toLowerCase()));
+    const [behind, ahead] = runids[0] < runids[1] ? replicas : [replicas[1], replicas[0]];
+    // The replica with the smaller run id falls behind: its link to the primary hangs while writes go on.
+    await sw.set([[primary.id, behind.id]], { kind: "drop" });
+    for (let i = 0; i < 20; i++) await primary.call("SET", `k${i}`, "v");
+    await eventually("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
+    const sentinel = await nodes.startSentinel(kind, primary, { quorum: 1, extraLines });
+    await eventually("the sentinel to know both replicas with their offsets", 30_000, async () => {
+      const known = ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
+      return known.length === 2 && known.some((r) => Number(r["slave-repl-offset"]) > 0);
     });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await sentinel.call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+    const promoted = await agreedMaster([sentinel], addr(primary));
+    if (extraLines.length === 0) assert.equal(promoted, addr(ahead));
+    return { promoted, behind: addr(behind), ahead: addr(ahead) };
+  }
+
+  for (const kind of ["redis", "bundled"] as const) {
 
     it(`${kind}: no failover when fewer than quorum sentinels see the master down`, async () => {
-      const primary = await nodes.start(kind, FAST_SYNC);
-      const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
-      await inSync(primary, replica);
-      // Sentinels reach the primary through the switch, so one of them can lose it alone.
-      sw = new Switch(new Rng(5));
-      await sw.add({ id: primary.id, host: primary.host, publicPort: primary.publicPort, privatePort: primary.port });
-      const viaSwitch = { host: primary.host, port: primary.publicPort };
-      // Each sentinel joins the switch before it starts, so its connections are known to be its own.
-      const join = (n: TestNode) => sw!.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
-      const sentinels: TestNode[] = [];
-      for (let i = 0; i < 3; i++) sentinels.push(await nodes.startSentinel(kind, viaSwitch, {}, join));
-      await eventually("sentinels to know each other", 30_000, async () => {
-        for (const s of sentinels) if (((await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[]).length !== 2) return false;
-        return true;
-      });
-      const events = await Promise.all(sentinels.map((s) => SentinelEvents.watch(s)));
-      watchers.push(...events);
-      await sw.set(
-        [
-          [sentinels[0].id, primary.id],
-          [primary.id, sentinels[0].id],
-        ],
-        { kind: "drop" },
-      );
-      await eventually("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
+      const events = await oneSentinelCutOff(kind, []);
       await new Promise((r) => setTimeout(r, 5000));
       assert.deepEqual(
         events.map((e) => e.of("+odown").length + e.of("+switch-master").length),
         [0, 0, 0],
       );
     });
+  }
+
+  /** A primary, a replica, three sentinels (quorum 2) of which the first loses the primary; its events. */
+  async function oneSentinelCutOff(kind: ServerKind, extraLines: string[]): Promise<SentinelEvents[]> {
+    const primary = await nodes.start(kind, FAST_SYNC);
+    const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
+    await inSync(primary, replica);
+    // Sentinels reach the primary through the switch, so one of them can lose it alone.
+    sw = new Switch(new Rng(5));
+    await sw.add({ id: primary.id, host: primary.host, publicPort: primary.publicPort, privatePort: primary.port });
+    const viaSwitch = { host: primary.host, port: primary.publicPort };
+    // Each sentinel joins the switch before it starts, so its connections are known to be its own.
+    const join = (n: TestNode) => sw!.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
+    const sentinels: TestNode[] = [];
+    for (let i = 0; i < 3; i++) sentinels.push(await nodes.startSentinel(kind, viaSwitch, { extraLines }, join));
+    await eventually("sentinels to know each other", 30_000, async () => {
+      for (const s of sentinels) if (((await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[]).length !== 2) return false;
+      return true;
+    });
+    const events = await Promise.all(sentinels.map((s) => SentinelEvents.watch(s)));
+    watchers.push(...events);
+    await sw.set(
+      [
+        [sentinels[0].id, primary.id],
+        [primary.id, sentinels[0].id],
+      ],
+      { kind: "drop" },
+    );
+    await eventually("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
+    return events;
+  }
+
+  for (const kind of ["redis", "bundled"] as const) {
 
     it(`${kind}: no failover when a majority of sentinels is unreachable, even with the quorum met`, async () => {
       const s = await setup(kind, [kind, kind, kind], { settings: { quorum: 1, failoverTimeoutMs: 3000 } });
@@ -232,6 +249,40 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       assert.equal(r.master_link_status, "down");
     });
   }
+
+  describe("bug switches of the bundled Sentinel, each against its honest run above", () => {
+    it("select-lowest-offset promotes the replica that is behind", async () => {
+      const r = await offsetRule("bundled", ["bug select-lowest-offset"]);
+      assert.equal(r.promoted, r.behind);
+    });
+
+    it("ignore-priority promotes a replica with priority 0", async () => {
+      const s = await setup("bundled", ["bundled"], { priorities: [0], settings: { quorum: 1, extraLines: ["bug ignore-priority"] } });
+      assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
+      assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(s.replicas[0]));
+    });
+
+    it("failover-without-quorum: a sentinel that alone lost the primary fails it over", async () => {
+      const events = await oneSentinelCutOff("bundled", ["bug failover-without-quorum"]);
+      await eventually("the lone sentinel's failover", 20_000, async () => events[0].of("+switch-master").length > 0);
+      assert.ok(events[0].of("+odown").some((e) => / #quorum 1\/2$/.test(e.message)), "ODOWN with 1 of 2");
+    });
+
+    it("vote-twice-per-epoch: a second candidate gets the vote in the same epoch (real Sentinel keeps the first)", async () => {
+      const votes = async (kind: ServerKind, extraLines: string[]) => {
+        const primary = await nodes.start(kind);
+        const sentinel = await nodes.startSentinel(kind, primary, { extraLines });
+        const ask = (runid: string) => sentinel.call("SENTINEL", "IS-MASTER-DOWN-BY-ADDR", primary.host, String(primary.port), "10", runid);
+        return [await ask("a".repeat(40)), await ask("b".repeat(40))];
+      };
+      assert.deepEqual(await votes("redis", []), [
+        [0, "a".repeat(40), 10],
+        [0, "a".repeat(40), 10],
+      ]);
+      assert.deepEqual(await votes("bundled", []), await votes("redis", []));
+      assert.deepEqual((await votes("bundled", ["bug vote-twice-per-epoch"]))[1], [0, "b".repeat(40), 10]);
+    });
+  });
 
   it("down-after 2000: killing the primary to +switch-master takes the bundled sentinels within 1.5x of real Sentinel's time", async () => {
     const measure = async (kind: ServerKind) => {

@@ -104,6 +104,8 @@ export interface SentinelTestSettings {
   downAfterMs?: number;
   failoverTimeoutMs?: number;
   authPass?: string;
+  /** More config lines (a bundled sentinel's `bug ...`, say). */
+  extraLines?: string[];
 }
 
 /** The nodes of one test; `stopAll` kills every one of them. */
@@ -128,6 +130,7 @@ export class TestNodes {
       `sentinel down-after-milliseconds ${m} ${settings.downAfterMs ?? 2000}`,
       `sentinel failover-timeout ${m} ${settings.failoverTimeoutMs ?? 10000}`,
       ...(settings.authPass ? [`sentinel auth-pass ${m} ${settings.authPass}`] : []),
+      ...(settings.extraLines ?? []),
     ];
     const node = new TestNode(kind, `${kind}-sentinel${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, {}, lines);
     this.nodes.push(node);
