@@ -15,6 +15,7 @@ import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";
 import { checkersFor, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { EXIT, exitCodeFor, SetupError } from "./exit-codes.js";
+import { CHAOS_TIME_LIMIT_S, chaosRuns } from "./chaos.js";
 import { reapLeftovers } from "./reap.js";
 import { run, type Progress } from "./runner.js";
 import { FLAGS, loadSpec, SpecError } from "./spec-parse.js";
@@ -43,7 +44,42 @@ runCmd.action(async (specFile: string | undefined, options: Record<string, strin
     const value = options[camel(f.flag)];
     if (value !== undefined) flags[f.flag] = value;
   }
-  const spec = loadSpec({ file: specFile, flags });
+  // Nothing said at all: the default chaos run.
+  if (specFile === undefined && Object.keys(flags).length === 0) return runChaos({});
+  const results = await runSpec(loadSpec({ file: specFile, flags }));
+  process.exitCode = exitCodeFor(results.valid);
+});
+
+program
+  .command("chaos")
+  .description(`the default chaos run: bundled primary, 2 replicas, 3 sentinels; set then register workloads under partitions and kills (${CHAOS_TIME_LIMIT_S} s each)`)
+  .option("--time-limit <s>", `seconds of workload per run (default ${CHAOS_TIME_LIMIT_S})`)
+  .option("--results-dir <dir>", "where the run folders go (default results)")
+  .option("--seed <n>", "RNG seed of both runs (default: random)")
+  .action((options: { timeLimit?: string; resultsDir?: string; seed?: string }) =>
+    runChaos({ "--time-limit": options.timeLimit, "--results-dir": options.resultsDir, "--seed": options.seed }),
+  );
+
+/** Both chaos runs, one after the other; the exit code is the worse verdict. */
+async function runChaos(overrides: Record<string, string | undefined>): Promise<void> {
+  const verdicts: Array<{ name: string; valid: RunResults["valid"]; runDir: string }> = [];
+  for (const flags of chaosRuns(overrides)) {
+    const spec = loadSpec({ flags });
+    const { results, runDir, interrupted } = await runSpecIn(spec);
+    verdicts.push({ name: spec.name, valid: results.valid, runDir });
+    if (interrupted) break;
+  }
+  process.stdout.write("\nchaos: reports\n" + verdicts.map((v) => `  ${v.name.padEnd(16)} ${verdictWord(v.valid).padEnd(8)} ${v.runDir}`).join("\n") + "\n");
+  const worst = verdicts.some((v) => v.valid === false) ? false : verdicts.some((v) => v.valid === "unknown") ? "unknown" : true;
+  process.exitCode = exitCodeFor(worst);
+}
+
+async function runSpec(spec: Spec): Promise<RunResults> {
+  return (await runSpecIn(spec)).results;
+}
+
+/** One run with progress on stderr, interrupts handled, and the summary on stdout. */
+async function runSpecIn(spec: Spec): Promise<{ results: RunResults; runDir: string; interrupted: boolean }> {
   const controller = new AbortController();
   const stopOn = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -65,9 +101,11 @@ runCmd.action(async (specFile: string | undefined, options: Record<string, strin
     onProgress: showProgress,
   });
   clearProgress();
+  process.off("SIGINT", stopOn);
+  process.off("SIGTERM", stopOn);
   process.stdout.write(formatSummary(results, runDir) + "\n");
-  process.exitCode = exitCodeFor(results.valid);
-});
+  return { results, runDir, interrupted: controller.signal.aborted };
+}
 
 program
   .command("check")

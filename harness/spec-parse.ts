@@ -88,7 +88,7 @@ const FIELDS: readonly Field[] = [
     // Random but always recorded, so any run can be replayed from its resolved spec.
     default: () => randomInt(0, 2 ** 31),
   },
-  { path: "target", flag: "--target", description: `server under test: ${TARGETS.join(", ")}`, type: oneOf("target", TARGETS), default: "redis" },
+  { path: "target", flag: "--target", description: `server under test: ${TARGETS.join(", ")} (default bundled: runs on a bare machine)`, type: oneOf("target", TARGETS), default: "bundled" },
   {
     path: "topology.type",
     flag: "--topology",

@@ -28,8 +28,8 @@ function problemOf(text: string, flags?: Record<string, string>): string {
 const yaml = (...lines: string[]) => lines.join("\n") + "\n";
 
 const DEFAULTS: Omit<Spec, "seed"> = {
-  name: "redis-standalone-register-none",
-  target: "redis",
+  name: "bundled-standalone-register-none",
+  target: "bundled",
   topology: { type: "standalone", replicas: 0, sentinels: 0 },
   sentinel: { quorum: 1, downAfterMs: 2000, failoverTimeoutMs: 10000, parallelSyncs: 1 },
   replication: { minReplicasToWrite: 0, minReplicasMaxLag: 10, replicaPriority: [] },
@@ -127,14 +127,14 @@ describe("spec-parse", () => {
       assert.equal(sentinel.sentinel.quorum, 2);
       assert.deepEqual(sentinel.replication.replicaPriority, [100, 100]);
       assert.equal(sentinel.workload.keys, 1);
-      assert.equal(sentinel.name, "redis-sentinel-counter-none");
+      assert.equal(sentinel.name, "bundled-sentinel-counter-none");
 
       const five = parseSpec(yaml("topology:", "  type: sentinel", "  sentinels: 5"), "spec.yaml");
       assert.equal(five.sentinel.quorum, 3);
 
       const replication = parseSpec(yaml("topology: {type: replication}", "nemesis: {faults: [kill, pause]}"), "spec.yaml");
       assert.deepEqual(replication.topology, { type: "replication", replicas: 2, sentinels: 0 });
-      assert.equal(replication.name, "redis-replication-register-kill+pause");
+      assert.equal(replication.name, "bundled-replication-register-kill+pause");
     });
 
     it("parses a full sentinel spec", () => {
