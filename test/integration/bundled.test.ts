@@ -3,7 +3,7 @@
 // switches caught by the checkers.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import type { RunResults } from "../../harness/store.js";
@@ -135,6 +135,36 @@ describe("redline run --target bundled", function () {
       assert.ok(faults.length > 0, `the history records the ${fault} faults`);
     });
   }
+
+  it("sentinel topology with the split brain: the set checker reports the acknowledged writes the old primary lost", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli([
+      "run",
+      ...["--topology", "sentinel", "--workload", "set", "--rate", "200", "--timeout-ms", "500"],
+      ...["--nemesis", "partition", "--partitions", "primary-with-clients", "--nemesis-interval", "2", "--nemesis-duration", "8", "--time-limit", "12"],
+      ...["--results-dir", results],
+    ]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+    assert.equal(verdict.checkers.set.valid, false);
+    assert.ok((verdict.checkers.set.details.lost as unknown[]).length > 0);
+    assert.match(res.stdout, /^bundled-sentinel-set-partition/m, "bundled is the default target");
+  });
+
+  it("the default chaos run: set then register on a bundled primary, 2 replicas and 3 sentinels, under partitions and kills", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli(["chaos", "--time-limit", "6", "--results-dir", results, "--seed", "7"]);
+    assert.ok(res.code === 0 || res.code === 1, `exit ${res.code}: ${res.stderr}`);
+    assert.match(res.stdout, /chaos: reports\n {2}chaos-set +\S+ +\/\S+\n {2}chaos-register +\S+ +\/\S+/);
+    for (const name of ["chaos-set", "chaos-register"]) {
+      const [stamp] = readdirSync(join(results, name));
+      const dir = join(results, name, stamp);
+      const spec = readFileSync(join(dir, "test.yaml"), "utf8");
+      assert.match(spec, /target: bundled/);
+      assert.match(spec, /type: sentinel/);
+      assert.ok(readJson<RunResults>(join(dir, "results.json")).checkers.stats);
+    }
+  });
 
   it("bug lost-ack: the set checker reports the acknowledged adds that were lost", async () => {
     const results = join(tempDir(), "results");
