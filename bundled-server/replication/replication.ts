@@ -48,6 +48,11 @@ interface ReplicaPeer {
   oldSync: boolean;
   /** Diskless transfers go online on the first ACK, as in Redis. */
   onlineOnAck: boolean;
+  /**
+   * The stream written while a diskless transfer is unacknowledged: held back, as Redis holds the
+   * replica's output buffer, because the transfer's end mark must be the last bytes the replica reads.
+   */
+  held: Buffer[];
 }
 
 interface Waiter {
@@ -130,7 +135,11 @@ export class Replication {
   feed(data: Buffer): void {
     if (!this.backlog) return;
     this.backlog.append(data);
-    for (const peer of this.peers.values()) if (peer.state !== "wait_bgsave") peer.client.writeRaw(data);
+    for (const peer of this.peers.values()) {
+      if (peer.state === "wait_bgsave") continue;
+      if (peer.onlineOnAck) peer.held.push(data);
+      else peer.client.writeRaw(data);
+    }
   }
 
   // ---- master side: PSYNC, REPLCONF, WAIT ----
@@ -244,6 +253,7 @@ export class Replication {
       capaPsync2: false,
       oldSync: false,
       onlineOnAck: false,
+      held: [],
     };
   }
 
@@ -322,6 +332,8 @@ export class Replication {
     peer.ackTime = seconds(Date.now());
     if (peer.onlineOnAck && peer.state === "send_bulk") {
       peer.onlineOnAck = false;
+      for (const data of peer.held) peer.client.writeRaw(data);
+      peer.held = [];
       this.putOnline(peer);
     }
     for (const w of [...this.waiters]) if (this.ackedAtLeast(w.offset) >= w.replicas) w.finish();

@@ -72,6 +72,23 @@ describe("replication: bundled and real Redis in both directions", function () {
   }
 
   for (const kind of ["redis", "bundled"] as const) {
+    it(`a ${kind} replica of a bundled primary syncs while writes keep coming (diskless: the stream waits for the first ACK)`, async () => {
+      for (let round = 0; round < 4; round++) {
+        const primary = await nodes.start("bundled", FAST_SYNC);
+        let writing = true;
+        const writer = (async () => {
+          for (let i = 0; writing && i < 100_000; i++) await primary.call("SET", `w${i % 100}`, "x".repeat(50));
+        })();
+        const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
+        await eventually("the link up while writes go on", 10_000, async () => (await replica.info("replication")).master_link_status === "up");
+        writing = false;
+        await writer;
+        await inSync(primary, replica);
+        assert.deepEqual(await dumpAll(replica), await dumpAll(primary));
+        await nodes.stopAll();
+      }
+    });
+
     it(`${kind}: a backlog smaller than what was missed forces a full sync`, async () => {
       const primary = await nodes.start(kind, { ...FAST_SYNC, "repl-backlog-size": "16kb" });
       const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` });

@@ -164,10 +164,14 @@ export async function eventually(what: string, timeoutMs: number, check: () => P
 
 /** Until the replica's link is up and its offset has reached the master's. */
 export async function inSync(master: TestNode, replica: TestNode, timeoutMs = 15_000): Promise<void> {
+  let seen = "";
   await eventually(`${replica.id} in sync with ${master.id}`, timeoutMs, async () => {
     const r = await replica.info("replication");
     const m = await master.info("replication");
+    seen = `link ${r.master_link_status}, replica offset ${r.slave_repl_offset}, master offset ${m.master_repl_offset}, ${m.slave0 ?? ""} ${m.slave1 ?? ""}`;
     return r.master_link_status === "up" && r.slave_repl_offset === m.master_repl_offset;
+  }).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${seen}`);
   });
 }
 
