@@ -120,7 +120,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
 
   for (const kind of ["redis", "bundled"] as const) {
     it(`${kind}: priority 0 is never promoted, and with only priority 0 SENTINEL FAILOVER answers NOGOODSLAVE`, async () => {
-      const s = await setup(kind, [kind], { priorities: [0, 100], settings: { quorum: 1 } });
+      const s = await setup(kind, [kind], { priorities: [0, 100], settings: { quorum: 1 }, fastPeriods: true });
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
       assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(s.replicas[1]));
       await s.replicas[1].call("CONFIG", "SET", "replica-priority", "0");
