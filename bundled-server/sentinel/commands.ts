@@ -143,7 +143,7 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
     case "monitor": {
       if (!arity(4)) break;
       const [name, ip, port, quorum] = args.map((a) => a.toString());
-      if (s.masters.has(name)) return error("ERR Duplicated master name");
+      if (s.masters.has(name)) return error("ERR Duplicate master name.");
       if (!/^\d+$/.test(quorum) || Number(quorum) <= 0) return error("ERR Quorum must be 1 or greater.");
       if (!/^\d+$/.test(port) || Number(port) > 65535) return error("ERR Invalid port number");
       s.monitor(name, ip, Number(port), Number(quorum));

@@ -284,6 +284,49 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     });
   });
 
+  it("SENTINEL subcommands, INFO and ROLE answer as redis-sentinel's: same fields, same order, same texts", async () => {
+    const answers = async (kind: ServerKind) => {
+      const s = await setup(kind, [kind, kind]);
+      const x = s.sentinels[0];
+      const keys = (reply: unknown) => chunk(reply as string[]).map(([k]) => k);
+      const out = {
+        master: keys(await x.call("SENTINEL", "MASTER", "mymaster")),
+        replica: keys(((await x.call("SENTINEL", "REPLICAS", "mymaster")) as unknown[])[0]),
+        sentinel: keys(((await x.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[])[0]),
+        ckquorum: String(await x.call("SENTINEL", "CKQUORUM", "mymaster")),
+        noSuchMaster: await x.call("SENTINEL", "MASTER", "nope").catch((e: Error) => e.message),
+        addrUnknown: await x.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "nope"),
+        myid: String(await x.call("SENTINEL", "MYID")).length,
+        role: ((await x.call("ROLE")) as unknown[])[0],
+        info: Object.keys(await x.info("sentinel")),
+        monitor: await x.call("SENTINEL", "MONITOR", "other", s.replicas[0].host, String(s.replicas[0].port), "1"),
+        duplicate: await x.call("SENTINEL", "MONITOR", "other", s.replicas[0].host, String(s.replicas[0].port), "1").catch((e: Error) => e.message),
+        set: await x.call("SENTINEL", "SET", "other", "down-after-milliseconds", "5000"),
+        remove: await x.call("SENTINEL", "REMOVE", "other"),
+        reset: await x.call("SENTINEL", "RESET", "mymaster"),
+        resetNone: await x.call("SENTINEL", "RESET", "nomatch*"),
+      };
+      for (const w of watchers) w.close();
+      watchers = [];
+      await nodes.stopAll();
+      return out;
+    };
+    const real = await answers("redis");
+    const ours = await answers("bundled");
+    assert.deepEqual(ours, real, JSON.stringify({ ours, real }));
+  });
+
+  for (const kind of ["redis", "bundled"] as const) {
+    it(`${kind}: a sentinel stopped for 3 s enters TILT when it resumes`, async () => {
+      const s = await setup(kind, [kind]);
+      s.sentinels[0].signal("SIGSTOP");
+      await new Promise((r) => setTimeout(r, 3000));
+      s.sentinels[0].signal("SIGCONT");
+      await eventually("+tilt", 5_000, async () => s.events[0].of("+tilt").length > 0);
+      assert.equal((await s.sentinels[0].info("sentinel")).sentinel_tilt, "1");
+    });
+  }
+
   it("down-after 2000: killing the primary to +switch-master takes the bundled sentinels within 1.5x of real Sentinel's time", async () => {
     const measure = async (kind: ServerKind) => {
       const s = await setup(kind, [kind, kind, kind]);
