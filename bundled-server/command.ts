@@ -120,6 +120,11 @@ export interface CommandSpec {
   handler: Handler;
 }
 
+/** A table entry for a command that takes no key. */
+export function keylessSpec(name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec {
+  return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, handler };
+}
+
 /** Keys of a call, from the spec's key positions (for WATCH invalidation and COMMAND GETKEYS). */
 export function keysOf(spec: CommandSpec, argv: Buffer[]): Buffer[] {
   if (spec.firstKey === 0) return [];

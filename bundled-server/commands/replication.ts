@@ -1,6 +1,6 @@
 // Replication commands that are ordinary commands: REPLICAOF (and its old name SLAVEOF),
 // ROLE and WAIT. PSYNC, SYNC and REPLCONF take the connection over, so session.ts has them.
-import type { CommandContext, CommandSpec } from "../command.js";
+import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { OK, array, bulk, error, int, simple, type Reply } from "../resp/reply.js";
 
 function replicaof(ctx: CommandContext, argv: Buffer[]): Reply {
@@ -54,16 +54,6 @@ function integer(arg: Buffer): number | undefined {
   const text = arg.toString();
   return /^-?\d{1,18}$/.test(text) ? Number(text) : undefined;
 }
-
-const spec = (name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  handler,
-});
 
 export const COMMANDS: CommandSpec[] = [
   spec("replicaof", 3, ["admin", "noscript", "stale"], replicaof),

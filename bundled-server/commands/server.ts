@@ -1,5 +1,5 @@
 // Server commands: PING, ECHO, INFO, CONFIG, CLIENT, TIME, COMMAND, DEBUG, SHUTDOWN, PUBLISH.
-import type { CommandContext, CommandSpec } from "../command.js";
+import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
@@ -164,16 +164,6 @@ function shutdown(ctx: CommandContext, argv: Buffer[]): Reply {
 function publish(ctx: CommandContext, argv: Buffer[]): Reply {
   return int(ctx.server.publish(toKey(argv[1]), argv[2]));
 }
-
-const spec = (name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  handler,
-});
 
 export const COMMANDS: CommandSpec[] = [
   spec("ping", -1, ["fast", "stale"], ping),

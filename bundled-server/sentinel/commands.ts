@@ -1,7 +1,7 @@
 // The commands of a server in Sentinel mode: SENTINEL and its subcommands, INFO with the
 // sentinel section, ROLE, and PUBLISH (which only takes hello messages). Replies have Redis's
 // shapes: instance maps with numbers as bulk strings in RESP2, maps in RESP3.
-import type { CommandContext, CommandSpec } from "../command.js";
+import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { OK, array, bulk, bulks, error, int, map, nil, simple, verbatim, type Reply } from "../resp/reply.js";
 import { Instance, Master, flagsOf } from "./instance.js";
@@ -240,16 +240,6 @@ function publish(ctx: CommandContext, argv: Buffer[]): Reply {
   sentinelOf(ctx).processHello(argv[2].toString("latin1"));
   return int(1);
 }
-
-const spec = (name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  handler,
-});
 
 export const SENTINEL_COMMANDS: CommandSpec[] = [
   spec("sentinel", -2, ["admin", "loading", "stale"], sentinelCommand),
