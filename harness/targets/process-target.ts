@@ -229,6 +229,8 @@ export class ProcessTarget implements Target {
       `sentinel parallel-syncs ${MASTER_NAME} ${s.parallelSyncs}`,
     ];
     if (this.password) lines.push(`sentinel auth-pass ${MASTER_NAME} ${this.password}`);
+    // Sentinel bug switches live in the sentinels; a data-node switch does nothing there.
+    if (this.spec.bugs.length > 0) lines.push(`bug ${this.spec.bugs.join(",")}`);
     writeFileSync(node.configFile, lines.join("\n") + "\n");
   }
 
