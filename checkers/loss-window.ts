@@ -70,8 +70,16 @@ export interface LostWrite {
   episode: number | null;
   /** ns from the event to the acknowledgement (negative: acknowledged before it). */
   relative: { partitionStart?: number; partitionEnd?: number; switchMaster?: number; convertToSlave?: number };
-  /** Invoked more than L + 2 s after the partition that isolated its primary began. */
+  /** Split brain under a partition: taken while the partition lasted, or after its heal (before the demotion). */
+  phase?: "partition" | "after-heal";
+  /** Invoked more than L + 2 s after the partition that isolated its primary began, while it lasted. */
   beyondBound?: boolean;
+  /**
+   * Taken while the primary's INFO, both just before the write and just after its
+   * acknowledgement, said it had fewer good replicas than min-replicas-to-write (inside the
+   * partition, where no replica could make it good in between).
+   */
+  tooFewReplicas?: { before: number; after: number; required: number };
   /** Counter increments: which ones were lost is inferred from the count. */
   inferred?: boolean;
   /** Register: the read that proves it absent. */
@@ -304,6 +312,8 @@ interface Classified {
   partition?: FaultPeriod;
   bound: Bound;
   beyond?: boolean;
+  phase?: "partition" | "after-heal";
+  tooFew?: { before: number; after: number; required: number };
   episodeKey: string;
 }
 
@@ -331,7 +341,9 @@ function record(ctx: Ctx, w: Ack, extra: { inferred?: boolean; category?: LossCa
     category: c.category,
     episode,
     relative,
+    ...(c.phase ? { phase: c.phase } : {}),
     ...(c.beyond !== undefined ? { beyondBound: c.beyond } : {}),
+    ...(c.tooFew ? { tooFewReplicas: c.tooFew } : {}),
     ...(extra.inferred ? { inferred: true } : {}),
     ...(extra.evidence ? { evidence: extra.evidence } : {}),
   });
@@ -396,9 +408,36 @@ function classify(ctx: Ctx, w: Ack): Classified {
     }
     return { category: "unexplained", change, cause: `${to} had replicated past it before its promotion, yet it is gone`, splitStart, bound, episodeKey: `unexplained:${m}:${change.time}` };
   }
+  if (category !== "split-brain" || !partition) return { category, change, cause, splitStart, partition, bound, episodeKey: `${m}:${change.time}` };
+  // The bound is on what the primary takes while it is cut off. After the heal, replies held by
+  // the switch (ACKs the replicas sent before they moved) can make it count good replicas again
+  // until their connections close: the reference's "post-heal writes while it still has N good
+  // replicas", which no bound covers.
+  const phase = partition.end !== undefined && w.invokeTime >= partition.end ? "after-heal" : "partition";
   let beyond: boolean | undefined;
-  if (category === "split-brain" && "seconds" in bound) beyond = w.invokeTime - splitStart > bound.seconds * 1e9;
-  return { category, change, cause, splitStart, partition, bound, beyond, episodeKey: `${m}:${change.time}` };
+  let tooFew: Classified["tooFew"];
+  if (phase === "partition" && "seconds" in bound) {
+    beyond = w.invokeTime - splitStart > bound.seconds * 1e9;
+    tooFew = tooFewReplicas(tl, m, w, ctx.n, partition.end ?? Infinity);
+  }
+  return { category, change, cause, splitStart, partition, bound, beyond, phase, tooFew, episodeKey: `${m}:${change.time}` };
+}
+
+/**
+ * min_slaves_good_slaves of the primary (Redis's cached count, the one a write is admitted by)
+ * below N in its samples both before the write began and after it was acknowledged, both
+ * inside the partition: no replica could raise the count in between, so the write was taken
+ * against the rule.
+ */
+function tooFewReplicas(tl: Timeline, m: string, w: Ack, n: number, partitionEnd: number): Classified["tooFew"] {
+  const before = tl.lastInfoBefore(m, w.invokeTime);
+  const after = tl.firstInfoAfter(m, w.ackTime);
+  if (!before || !after || after.time >= partitionEnd) return undefined;
+  const good = (f: Record<string, string>) => (f.role === "master" && f.min_slaves_good_slaves !== undefined ? Number(f.min_slaves_good_slaves) : undefined);
+  const b = good(before.fields);
+  const a = good(after.fields);
+  if (b === undefined || a === undefined || b >= n || a >= n) return undefined;
+  return { before: b, after: a, required: n };
 }
 
 /**
@@ -460,23 +499,29 @@ function finishEpisodes(ctx: Ctx): void {
     e.firstAck = Math.min(...lost.map((l) => l.ackTime));
     e.lastAck = Math.max(...lost.map((l) => l.ackTime));
     e.window = e.lastAck - e.firstAck;
-    const after = lost.filter((l) => l.category === "split-brain");
+    // How long the cut-off primary kept taking writes: after-heal ones are counted apart.
+    const after = lost.filter((l) => l.category === "split-brain" && l.phase !== "after-heal");
     if (e.splitStart !== null && after.length > 0) {
       e.ackedAfterSplit = Math.max(...after.map((l) => l.ackTime)) - e.splitStart;
       e.invokedAfterSplit = Math.max(...after.map((l) => l.invokeTime)) - e.splitStart;
     }
     const kinds = new Set(lost.map((l) => l.category));
-    e.within = lost.some((l) => l.beyondBound) || kinds.has("unexplained") ? false : kinds.has("unattributed") && "seconds" in ctx.bound ? "unknown" : true;
+    e.within = lost.some(broken) || kinds.has("unexplained") ? false : kinds.has("unattributed") && "seconds" in ctx.bound ? "unknown" : true;
   }
 }
 
 // ---------------------------------------------------------------------------
 // Verdict and text
 
+/** A lost write the configuration promised could not be taken. */
+function broken(l: LostWrite): boolean {
+  return l.beyondBound === true || l.tooFewReplicas !== undefined;
+}
+
 function verdictOf(d: LossDetails): Validity {
   const parts: Validity[] = [];
   if (d.expectNoLoss && d.lostCount > 0) parts.push(false);
-  if (d.lost.some((l) => l.beyondBound || l.category === "unexplained")) parts.push(false);
+  if (d.lost.some((l) => broken(l) || l.category === "unexplained")) parts.push(false);
   if (d.lost.some((l) => l.category === "unattributed")) parts.push("unknown");
   if (d.unreadKeys.length > 0) parts.push("unknown");
   return combineValidity(parts);
@@ -501,13 +546,19 @@ function summarise(d: LossDetails): string {
     parts.push(`window ${secs(Math.max(...d.episodes.map((e) => e.window)))} s`);
   }
   const beyond = d.lost.filter((l) => l.beyondBound).length;
+  const tooFew = d.lost.filter((l) => l.tooFewReplicas && !l.beyondBound).length;
   const unexplained = d.lost.filter((l) => l.category === "unexplained").length;
   if (d.expectNoLoss) parts.push("the test expects no loss");
   if (beyond) parts.push(`${beyond} past the bound (${boundText(d.bound)})`);
-  else if ("seconds" in d.bound) {
-    const boundless = d.episodes.filter((e) => "none" in e.bound && e.lost > 0);
-    parts.push(boundless.length ? `bound ${d.bound.seconds} s; ${boundless.map((e) => (e.bound as { none: string }).none).join("; ")}` : `within the bound (${boundText(d.bound)})`);
-  } else parts.push(boundText(d.bound));
+  if (tooFew) parts.push(`${tooFew} taken with fewer good replicas than min-replicas-to-write`);
+  if (!beyond && !tooFew) {
+    if ("seconds" in d.bound) {
+      const boundless = d.episodes.filter((e) => "none" in e.bound && e.lost > 0);
+      parts.push(boundless.length ? `bound ${d.bound.seconds} s; ${boundless.map((e) => (e.bound as { none: string }).none).join("; ")}` : `within the bound (${boundText(d.bound)})`);
+    } else parts.push(boundText(d.bound));
+  }
+  const afterHeal = d.lost.filter((l) => l.phase === "after-heal").length;
+  if (afterHeal) parts.push(`${afterHeal} taken after the partition healed, before the old primary was demoted (no bound covers those)`);
   if (unexplained) parts.push(`${unexplained} lost with no failover or restart to explain it`);
   const unattributed = d.lost.filter((l) => l.category === "unattributed").length;
   if (unattributed) parts.push(`${unattributed} not attributable`);
@@ -517,7 +568,8 @@ function summarise(d: LossDetails): string {
 
 function reportLines(d: LossDetails): string[] {
   const lines: string[] = [];
-  for (const e of d.episodes) {
+  const lost = d.lost;
+  for (const [i, e] of d.episodes.entries()) {
     const events: string[] = [];
     if (e.partition) events.push(`partition at ${secs(e.partition.start)} s${e.partition.end !== null ? `, healed ${secs(e.partition.end)} s` : ""}`);
     else if (e.splitStart !== null) events.push(`split at ${secs(e.splitStart)} s`);
@@ -525,7 +577,8 @@ function reportLines(d: LossDetails): string[] {
       events.push(`+switch-master ${e.failover.from} -> ${e.failover.to} at ${secs(e.failover.switchTime)} s`);
       if (e.failover.convertTime !== null) events.push(`+convert-to-slave ${secs(e.failover.convertTime)} s`);
     }
-    const cats = Object.entries(e.byCategory).map(([k, v]) => `${v} ${k}`).join(", ");
+    const afterHeal = lost.filter((l) => l.episode === i && l.phase === "after-heal").length;
+    const cats = Object.entries(e.byCategory).map(([k, v]) => `${v} ${k}`).join(", ") + (afterHeal ? `, ${afterHeal} of them after the heal` : "");
     const after = e.ackedAfterSplit !== null ? `, the last ${secs(e.ackedAfterSplit)} s after the split (invoked ${secs(e.invokedAfterSplit!)} s after)` : "";
     const verdict = e.within === false ? "PAST WHAT IS PROMISED" : e.within === "unknown" ? "unknown" : "none" in e.bound ? "nothing promised to break" : "within";
     lines.push(

@@ -36,6 +36,8 @@ export interface RunOptions {
   /** Human-readable notes on the phases of the run. */
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
+  /** Makes the target instead of the spec's (tests: for example bundled data nodes under real sentinels). */
+  createTarget?: (spec: Spec, runDir: string, supervisor: Supervisor) => Target;
 }
 
 export interface RunOutcome {
@@ -59,7 +61,7 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   const recorder = new Recorder(join(runDir, FILES.history));
   const rng = new Rng(spec.seed);
   const workload = createWorkload(spec.workload);
-  const target = createTarget(spec, runDir, supervisor);
+  const target = (opts.createTarget ?? createTarget)(spec, runDir, supervisor);
 
   let phase: Progress["phase"] = "setup";
   let fault: string | undefined;

@@ -87,6 +87,33 @@ describe("loss-window checker", () => {
     assert.equal(check(h, splitBrain(), BOUNDED).valid, true);
   });
 
+  it("writes taken after the heal, before the demotion, are reported apart and not held to the bound", () => {
+    const v = check(setHistory([10.5, 20.3]), splitBrain(), BOUNDED);
+    assert.equal(v.valid, true, v.summary);
+    assert.deepEqual(details(v).lost.map((l) => [l.phase, l.beyondBound]), [["partition", false], ["after-heal", undefined]]);
+    assert.equal(details(v).episodes[0].ackedAfterSplit, 0.5e9);
+    assert.match(v.summary, /1 taken after the partition healed, before the old primary was demoted/);
+  });
+
+  it("fails a write taken while the primary's INFO said it had too few good replicas, even inside L + 2", () => {
+    const lag10 = { minReplicasToWrite: 1, minReplicasMaxLagS: 10 };
+    const rec = splitBrain();
+    rec.info(10.9, "n1", { role: "master", min_slaves_good_slaves: "0", master_repl_offset: "1200" });
+    rec.info(11.2, "n1", { role: "master", min_slaves_good_slaves: "0", master_repl_offset: "1300" });
+    rec.events.sort((a, b) => a.time - b.time);
+    const v = check(setHistory([11]), rec, lag10);
+    assert.equal(v.valid, false, v.summary);
+    assert.deepEqual(details(v).lost[0].tooFewReplicas, { before: 0, after: 0, required: 1 });
+    assert.equal(details(v).lost[0].beyondBound, false);
+    assert.match(v.summary, /1 taken with fewer good replicas than min-replicas-to-write/);
+    // One sample still counting a good replica: the count may have been right when the write came.
+    const edge = splitBrain();
+    edge.info(10.9, "n1", { role: "master", min_slaves_good_slaves: "1" });
+    edge.info(11.2, "n1", { role: "master", min_slaves_good_slaves: "0" });
+    edge.events.sort((a, b) => a.time - b.time);
+    assert.equal(check(setHistory([11]), edge, lag10).valid, true);
+  });
+
   it("without min-replicas there is no bound, and the report says so", () => {
     const v = check(setHistory([10.5, 19]), splitBrain(), {});
     assert.equal(v.valid, true);
