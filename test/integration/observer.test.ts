@@ -152,6 +152,12 @@ describe("checkers of the observer's record, in runs against real Redis", functi
     assert.match(res.stdout, /ok best-replica: n\d was the best/);
     assert.match(readFileSync(join(runDir, "events.jsonl"), "utf8"), /"\+switch-master"/);
     assert.ok(!history.some((o) => typeof o.process === "number" && o.f !== "add" && o.f !== "read"), "only the workload's ops are in the history");
+
+    // `redline check` on the run folder reads events.jsonl again and reaches the same verdicts.
+    const again = await runCli(["check", runDir, "--checkers", "loss-window,election-rules", "--out", join(tempDir(), "check")]);
+    assert.equal(again.code, 0, `${again.stderr}\n${again.stdout}`);
+    assert.match(again.stdout, /loss-window +valid +\d+ of \d+ acknowledged writes lost \(by n1\)/);
+    assert.match(again.stdout, /election-rules valid +1 failover: 1 followed the rules/);
   });
 
   it("stale-read: replicas read through Sentinel (role slave) lag behind the primary; linearizable replica reads are refused", async () => {
