@@ -554,7 +554,8 @@ function summarise(d: LossDetails): string {
   if (!beyond && !tooFew) {
     if ("seconds" in d.bound) {
       const boundless = d.episodes.filter((e) => "none" in e.bound && e.lost > 0);
-      parts.push(boundless.length ? `bound ${d.bound.seconds} s; ${boundless.map((e) => (e.bound as { none: string }).none).join("; ")}` : `within the bound (${boundText(d.bound)})`);
+      const reasons = [...new Set(boundless.map((e) => (e.bound as { none: string }).none))];
+      parts.push(boundless.length ? `bound ${d.bound.seconds} s; ${reasons.join("; ")}` : `within the bound (${boundText(d.bound)})`);
     } else parts.push(boundText(d.bound));
   }
   const afterHeal = d.lost.filter((l) => l.phase === "after-heal").length;

@@ -306,10 +306,16 @@ export class Timeline {
         }
       }
     }
+    // Each change is made by the latest election before it that chose that replica for that
+    // master (the same pair can fail over again later, by another election).
+    const used = new Set<Attempt>();
     for (const c of this.changes) {
-      c.attempt = this.attempts.find(
-        (a) => a.electedTime !== undefined && a.master.addr === c.fromAddr && (a.promoted ?? a.selected)?.addr === c.toAddr && a.electedTime <= c.time && !a.abort,
+      const candidates = this.attempts.filter(
+        (a) =>
+          !used.has(a) && a.electedTime !== undefined && a.master.addr === c.fromAddr && (a.promoted ?? a.selected)?.addr === c.toAddr && a.electedTime <= c.time && !a.abort,
       );
+      c.attempt = candidates.at(-1);
+      if (c.attempt) used.add(c.attempt);
     }
   }
 

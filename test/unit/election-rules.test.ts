@@ -282,6 +282,24 @@ describe("election-rules checker", () => {
     });
   });
 
+  it("the same pair failing over again is a new failover, matched to its own election", () => {
+    const rec = textbook()
+      .failover(20, { old: "n2", promoted: "n1", leader: "s2", epoch: 2 })
+      .info(32, "n2", { role: "slave" })
+      .failover(40, { old: "n1", promoted: "n2", leader: "s3", epoch: 3 })
+      .info(52, "n1", { role: "slave" });
+    const v = check(rec);
+    assert.equal(v.valid, true, `${v.summary}\n${v.report?.join("\n")}`);
+    assert.deepEqual(
+      rows(v).map((r) => [r.epoch, r.leader, r.oldPrimary, r.promoted, r.times.switch]),
+      [
+        [1, "s1", "n1", "n2", 6.1e9],
+        [2, "s2", "n2", "n1", 21.1e9],
+        [3, "s3", "n1", "n2", 41.1e9],
+      ],
+    );
+  });
+
   it("a master change without an observed election is unknown, not valid", () => {
     const rec = new ObsRecord({ stop: 30 });
     rec.ev(6, "s2", "+switch-master", "mymaster 127.0.0.11 7001 127.0.0.12 7002");
