@@ -89,8 +89,10 @@ export interface LostWrite {
 export type Bound = { seconds: number } | { none: string };
 
 export interface LossEpisode {
-  /** The primary that acknowledged the lost writes. */
+  /** The primary whose demotion (or restart) lost the writes. */
   node: string | null;
+  /** The primaries that acknowledged them (the same node, or earlier primaries it had them from). */
+  ackedBy: string[];
   cause: string;
   failover: { from: string; to: string; epoch: number | null; switchTime: number; convertTime: number | null } | null;
   /** When the old primary was split from the replica that was promoted. */
@@ -306,6 +308,8 @@ interface Ctx {
 
 interface Classified {
   category: LossCategory;
+  /** The primary whose demotion (or restart) lost the write; the one that acknowledged it, or a later holder. */
+  holder: string | null;
   change?: MasterChange;
   cause: string;
   splitStart: number | null;
@@ -349,78 +353,110 @@ function record(ctx: Ctx, w: Ack, extra: { inferred?: boolean; category?: LossCa
   });
 }
 
+/**
+ * Follows a write from the primary that acknowledged it through the failovers: a failover
+ * whose promoted replica had it (by the INFO offsets) passes it on to the new primary, and
+ * the write is lost at the first failover that promoted a replica without it, at a restart of
+ * its holder without persistence, or for no reason the record shows.
+ */
 function classify(ctx: Ctx, w: Ack): Classified {
   const { tl, faults } = ctx;
   const m = w.node;
-  if (!tl || !m) return { category: "unattributed", cause: tl ? "unknown node" : "no observer record", splitStart: null, bound: ctx.bound, episodeKey: `?${m}` };
-  // The reign of m that w belongs to started at its last promotion before w; the failover
-  // that ended it is the first change away from m after that.
-  const reignStart = Math.max(-Infinity, ...tl.changes.filter((c) => c.to === m && c.time < w.ackTime).map((c) => c.time));
-  const change = tl.changes.find((c) => c.from === m && c.time > reignStart);
-  if (!change) {
-    const killed = faults.periods.find((p) => p.fault === "kill" && p.node === m && p.start > w.ackTime);
-    if (killed && ctx.persistence !== "appendonly") {
-      return { category: "restart", cause: `kill of ${m} at ${secs(killed.start)} s without persistence`, splitStart: killed.start, bound: { none: "a restart without persistence keeps nothing" }, episodeKey: `restart:${m}:${killed.start}` };
+  if (!tl || !m) return { category: "unattributed", holder: m, cause: tl ? "unknown node" : "no observer record", splitStart: null, bound: ctx.bound, episodeKey: `?${m}` };
+  let holder = m;
+  /** Since when the holder has had the write. */
+  let held = w.ackTime;
+  // The reign of m that w belongs to started at its last promotion before w.
+  let reignStart = Math.max(-Infinity, ...tl.changes.filter((c) => c.to === m && c.time < w.ackTime).map((c) => c.time));
+  for (let hop = 0; hop <= tl.changes.length; hop++) {
+    // The failover that ended the holder's reign.
+    const change = tl.changes.find((c) => c.from === holder && c.time > reignStart);
+    const restart = (before: number) =>
+      ctx.persistence === "appendonly" ? undefined : faults.periods.find((p) => p.fault === "kill" && p.node === holder && p.start > held && p.start < before);
+    const restarted = (k: FaultPeriod): Classified => ({
+      category: "restart",
+      holder,
+      change,
+      cause: `kill of ${holder} at ${secs(k.start)} s without persistence${hop > 0 ? `, after ${holder} had the write from ${m}` : ""}`,
+      splitStart: k.start,
+      bound: { none: "a restart without persistence keeps nothing" },
+      episodeKey: `restart:${holder}:${k.start}`,
+    });
+    if (!change) {
+      const killed = restart(Infinity);
+      if (killed) return restarted(killed);
+      const unheard = tl.sentinelIds().filter((s) => !tl.covered(s, "events", held, tl.stop ?? held));
+      if (unheard.length > 0) {
+        return { category: "unattributed", holder, cause: `no failover of ${holder} seen, but the events of ${unheard.join(", ")} were not heard throughout`, splitStart: null, bound: ctx.bound, episodeKey: `?${holder}` };
+      }
+      const why = hop === 0 ? `no failover or restart of ${m} after it acknowledged the write` : `${holder} had it (from ${m}), and was neither failed over nor restarted`;
+      return { category: "unexplained", holder, cause: why, splitStart: null, bound: ctx.bound, episodeKey: `none:${holder}` };
     }
-    const sentinels = tl.sentinelIds();
-    const unheard = sentinels.filter((s) => !tl.covered(s, "events", w.ackTime, tl.stop ?? w.ackTime));
-    if (unheard.length > 0) {
-      return { category: "unattributed", cause: `no failover of ${m} seen, but the events of ${unheard.join(", ")} were not heard throughout`, splitStart: null, bound: ctx.bound, episodeKey: `?${m}` };
+    const a = change.attempt;
+    // Restarted empty before the failover began: its replicas resynchronised from nothing.
+    const wiped = restart(a?.tryTime ?? change.time);
+    if (wiped && wiped.end !== undefined && wiped.end < (a?.tryTime ?? change.time)) return restarted(wiped);
+    const split = splitOf(ctx, tl, holder, change);
+    const promotion = a?.promotionSentTime ?? a?.promotedTime ?? change.time;
+    // Split brain only if invoked after the split began: the server cannot have taken it
+    // before. One answered after the split but invoked before may have been replicated in
+    // time: it counts as the tail. Later hops: the holder had it since its promotion.
+    const category: LossCategory = hop === 0 && w.invokeTime >= split.splitStart ? "split-brain" : "tail";
+    if (category === "tail" && promotedHadIt(tl, holder, change.to, held, promotion)) {
+      holder = change.to;
+      held = promotion;
+      reignStart = change.time;
+      continue;
     }
-    return { category: "unexplained", cause: `no failover or restart of ${m} after it acknowledged the write`, splitStart: null, bound: ctx.bound, episodeKey: `none:${m}` };
+    const base = { category, holder, change, ...split, episodeKey: `${holder}:${change.time}` };
+    if (hop > 0) base.cause += `; ${holder} had it from ${m}`;
+    if (category !== "split-brain" || !split.partition) return base;
+    // The bound is on what the primary takes while it is cut off. After the heal, replies held
+    // by the switch (ACKs the replicas sent before they moved) can make it count good replicas
+    // again until their connections close: the reference's "post-heal writes while it still has
+    // N good replicas", which no bound covers.
+    const partition = split.partition;
+    const phase = partition.end !== undefined && w.invokeTime >= partition.end ? "after-heal" : "partition";
+    if (phase === "partition" && "seconds" in split.bound) {
+      return {
+        ...base,
+        phase,
+        beyond: w.invokeTime - split.splitStart > split.bound.seconds * 1e9,
+        tooFew: tooFewReplicas(tl, m, w, ctx.n, partition.end ?? Infinity),
+      };
+    }
+    return { ...base, phase };
   }
-  const to = change.to;
+  return { category: "unattributed", holder, cause: "the failovers form a loop the record cannot follow", splitStart: null, bound: ctx.bound, episodeKey: `?${holder}` };
+}
+
+/** What split the old primary from the replica a failover promoted, and what bound applies. */
+function splitOf(ctx: Ctx, tl: Timeline, m: string, change: MasterChange): { cause: string; splitStart: number; partition?: FaultPeriod; bound: Bound } {
+  const { faults } = ctx;
   const a = change.attempt;
   const ref = a?.tryTime ?? change.time;
-  const promotion = a?.promotionSentTime ?? a?.promotedTime ?? change.time;
-  let cause: string;
-  let splitStart: number;
-  let bound: Bound = { none: "" };
-  let partition: FaultPeriod | undefined = faults.partitionBetween(ref, m, to);
+  const partition = faults.partitionBetween(ref, m, change.to);
   if (partition) {
-    splitStart = partition.start;
-    cause = `partition ${partition.shape ?? ""}`.trim() + (partition.sides ? ` (${partition.sides.map((s) => s.join(" ")).join(" | ")})` : "");
+    const cause = `partition ${partition.shape ?? ""}`.trim() + (partition.sides ? ` (${partition.sides.map((s) => s.join(" ")).join(" | ")})` : "");
+    let bound = ctx.bound;
     if ("seconds" in ctx.bound) {
-      const kept = tl.dataIds().filter((d) => d !== m && faults.linkedAt(partition!.start, m, d)).length;
-      bound = kept >= ctx.n ? { none: `${m} kept ${kept} replica${kept === 1 ? "" : "s"} on its side, enough for min-replicas-to-write ${ctx.n}` } : ctx.bound;
-    } else bound = ctx.bound;
-  } else {
-    const nodeFault = faults.activeAt(ref).find((p) => (p.fault === "kill" || p.fault === "pause") && p.node === m);
-    const forced = faults.periods.find((p) => p.fault === "failover" && a && p.via === a.leader && Math.abs(p.start - a.tryTime) <= 2e9);
-    if (nodeFault) {
-      splitStart = nodeFault.start;
-      cause = `${nodeFault.fault} of ${m}`;
-      bound = { none: `min-replicas bounds a partitioned primary; for a ${nodeFault.fault} no bound is promised` };
-    } else {
-      splitStart = promotion;
-      cause = forced ? `SENTINEL FAILOVER at ${forced.via}` : "a failover without a recorded fault";
-      bound = { none: `min-replicas bounds a partitioned primary; after ${forced ? "a forced failover" : "this failover"} the old primary stops when its replicas leave it, with no bound promised` };
+      const kept = tl.dataIds().filter((d) => d !== m && faults.linkedAt(partition.start, m, d)).length;
+      if (kept >= ctx.n) bound = { none: `${m} kept ${kept} replica${kept === 1 ? "" : "s"} on its side, enough for min-replicas-to-write ${ctx.n}` };
     }
-    partition = undefined;
+    return { cause, splitStart: partition.start, partition, bound };
   }
-  const category: LossCategory = w.ackTime < splitStart ? "tail" : "split-brain";
-  if (category === "tail" && promotedHadIt(tl, m, to, w.ackTime, promotion)) {
-    // The failover did not lose it: the promoted replica had it. A later restart of that
-    // replica without persistence may have; otherwise nothing explains the loss.
-    const killed = faults.periods.find((p) => p.fault === "kill" && p.node === to && p.start > change.time);
-    if (killed && ctx.persistence !== "appendonly") {
-      return { category: "restart", change, cause: `kill of ${to} at ${secs(killed.start)} s without persistence, after it had replicated the write`, splitStart: killed.start, bound: { none: "a restart without persistence keeps nothing" }, episodeKey: `restart:${m}:${to}:${killed.start}` };
-    }
-    return { category: "unexplained", change, cause: `${to} had replicated past it before its promotion, yet it is gone`, splitStart, bound, episodeKey: `unexplained:${m}:${change.time}` };
+  const nodeFault = faults.activeAt(ref).find((p) => (p.fault === "kill" || p.fault === "pause") && p.node === m);
+  if (nodeFault) {
+    return { cause: `${nodeFault.fault} of ${m}`, splitStart: nodeFault.start, bound: { none: `min-replicas bounds a partitioned primary; for a ${nodeFault.fault} no bound is promised` } };
   }
-  if (category !== "split-brain" || !partition) return { category, change, cause, splitStart, partition, bound, episodeKey: `${m}:${change.time}` };
-  // The bound is on what the primary takes while it is cut off. After the heal, replies held by
-  // the switch (ACKs the replicas sent before they moved) can make it count good replicas again
-  // until their connections close: the reference's "post-heal writes while it still has N good
-  // replicas", which no bound covers.
-  const phase = partition.end !== undefined && w.invokeTime >= partition.end ? "after-heal" : "partition";
-  let beyond: boolean | undefined;
-  let tooFew: Classified["tooFew"];
-  if (phase === "partition" && "seconds" in bound) {
-    beyond = w.invokeTime - splitStart > bound.seconds * 1e9;
-    tooFew = tooFewReplicas(tl, m, w, ctx.n, partition.end ?? Infinity);
-  }
-  return { category, change, cause, splitStart, partition, bound, beyond, phase, tooFew, episodeKey: `${m}:${change.time}` };
+  const forced = faults.periods.find((p) => p.fault === "failover" && a && p.via === a.leader && Math.abs(p.start - a.tryTime) <= 2e9);
+  // The promoted replica stops taking the old primary's stream when it runs SLAVEOF NO ONE,
+  // somewhere between the leader sending it and seeing it done: the latter is sure.
+  return {
+    cause: forced ? `SENTINEL FAILOVER at ${forced.via}` : "a failover without a recorded fault",
+    splitStart: a?.promotedTime ?? a?.promotionSentTime ?? change.time,
+    bound: { none: `min-replicas bounds a partitioned primary; after ${forced ? "a forced failover" : "this failover"} the old primary stops when its replicas leave it, with no bound promised` },
+  };
 }
 
 /**
@@ -469,7 +505,8 @@ function episodeOf(ctx: Ctx, w: Ack, c: Classified): number {
     ctx.episodes.set(c.episodeKey, i);
     const convert = c.change ? ctx.tl?.convertedAfter(c.change.from, c.change.time) : undefined;
     ctx.details.episodes.push({
-      node: w.node,
+      node: c.holder,
+      ackedBy: [],
       cause: c.cause,
       failover: c.change
         ? { from: c.change.from, to: c.change.to, epoch: c.change.attempt?.epoch ?? null, switchTime: c.change.time, convertTime: convert?.time ?? null }
@@ -494,6 +531,7 @@ function finishEpisodes(ctx: Ctx): void {
   for (const [i, e] of ctx.details.episodes.entries()) {
     const lost = ctx.details.lost.filter((l) => l.episode === i);
     e.lost = lost.length;
+    e.ackedBy = [...new Set(lost.map((l) => l.node ?? "?"))].sort();
     e.byCategory = {};
     for (const l of lost) e.byCategory[l.category] = (e.byCategory[l.category] ?? 0) + 1;
     e.firstAck = Math.min(...lost.map((l) => l.ackTime));
@@ -581,9 +619,10 @@ function reportLines(d: LossDetails): string[] {
     const afterHeal = lost.filter((l) => l.episode === i && l.phase === "after-heal").length;
     const cats = Object.entries(e.byCategory).map(([k, v]) => `${v} ${k}`).join(", ") + (afterHeal ? `, ${afterHeal} of them after the heal` : "");
     const after = e.ackedAfterSplit !== null ? `, the last ${secs(e.ackedAfterSplit)} s after the split (invoked ${secs(e.invokedAfterSplit!)} s after)` : "";
+    const by = e.ackedBy.length === 1 && e.ackedBy[0] === e.node ? "" : `, acknowledged by ${e.ackedBy.join(", ")}`;
     const verdict = e.within === false ? "PAST WHAT IS PROMISED" : e.within === "unknown" ? "unknown" : "none" in e.bound ? "nothing promised to break" : "within";
     lines.push(
-      `lost by ${e.node ?? "?"} (${e.cause}; ${events.join("; ")}): ${e.lost} (${cats}), acknowledged ${secs(e.firstAck)}..${secs(e.lastAck)} s, window ${secs(e.window)} s${after}; ${boundText(e.bound)}: ${verdict}`,
+      `lost by ${e.node ?? "?"} (${e.cause}; ${events.join("; ")}): ${e.lost} (${cats}${by}), acknowledged ${secs(e.firstAck)}..${secs(e.lastAck)} s, window ${secs(e.window)} s${after}; ${boundText(e.bound)}: ${verdict}`,
     );
   }
   for (const n of d.notes) lines.push(`note: ${n}`);

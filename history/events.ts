@@ -4,6 +4,7 @@
 // observer's own links. Times are on the history's clock (monotonic ns since the run
 // started), so checkers can put events and ops on one axis. Shared by the harness (which
 // writes) and the checkers (which read), like op.ts.
+import { parseJsonLines } from "./jsonl.js";
 
 export interface ObservedNode {
   id: string;
@@ -93,22 +94,13 @@ export function eventToLine(e: ObsEvent): string {
 
 /** Parses events.jsonl; a torn last line is dropped, any other bad line is an error naming it. */
 export function parseEvents(text: string, source = "events.jsonl"): ObsEvent[] {
-  const lines = text.split("\n");
-  const events: ObsEvent[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let e: unknown;
-    try {
-      e = JSON.parse(line);
-    } catch {
-      if (i === lines.length - 1) return;
-      throw new EventsParseError(`${source}:${i + 1}: not a JSON object`);
-    }
-    if (typeof e !== "object" || e === null || Array.isArray(e)) throw new EventsParseError(`${source}:${i + 1}: expected a JSON object`);
-    const r = e as Record<string, unknown>;
-    if (typeof r.kind !== "string" || !KINDS.has(r.kind)) throw new EventsParseError(`${source}:${i + 1}: unknown kind ${JSON.stringify(r.kind)}`);
-    if (typeof r.time !== "number") throw new EventsParseError(`${source}:${i + 1}: field 'time' must be a number`);
-    events.push(e as ObsEvent);
-  });
-  return events;
+  return parseJsonLines<ObsEvent>(text, source, checkEvent, EventsParseError);
+}
+
+function checkEvent(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return "expected a JSON object";
+  const r = e as Record<string, unknown>;
+  if (typeof r.kind !== "string" || !KINDS.has(r.kind)) return `unknown kind ${JSON.stringify(r.kind)}`;
+  if (typeof r.time !== "number") return "field 'time' must be a number";
+  return undefined;
 }

@@ -151,10 +151,28 @@ describe("loss-window checker", () => {
     const v = check(setHistory([9.5]), rec, BOUNDED);
     assert.equal(v.valid, false);
     assert.equal(details(v).lost[0].category, "unexplained");
-    assert.match(details(v).episodes[0].cause, /n2 had replicated past it before its promotion, yet it is gone/);
+    assert.equal(details(v).episodes[0].node, "n2", "lost by the holder it passed to");
+    assert.deepEqual(details(v).episodes[0].ackedBy, ["n1"]);
+    assert.match(details(v).episodes[0].cause, /n2 had it \(from n1\), and was neither failed over nor restarted/);
     // With a lower offset on n2 the same loss is the tail.
     const behind = splitBrain().masterInfo(9.6, "n1", 1000).replicaInfo(9.8, "n2", "n1", 900);
     assert.equal(details(check(setHistory([9.5]), behind, BOUNDED)).lost[0].category, "tail");
+  });
+
+  it("follows a write through failovers: lost at the one that promoted a replica without it", () => {
+    // n1 -> n2 at 14.1 s (n2 had the write), then n2 -> n3 at 30.1 s (n3 never replicated n2).
+    const rec = splitBrain().masterInfo(9.6, "n1", 1000).replicaInfo(9.8, "n2", "n1", 1000);
+    rec.masterInfo(15, "n2", 1100).replicaInfo(15, "n3", "n1", 0);
+    rec.failover(29, { old: "n2", promoted: "n3", leader: "s1", epoch: 2 });
+    rec.events.sort((a, b) => a.time - b.time);
+    const h = new Hist().partition(10, 20).op(1, "add", "s0", 1, 9.49, 9.5, "ok").op(9, "read", "s0", [], 45, 45.1, "ok", "n3");
+    const v = check(h.build(), rec, BOUNDED);
+    assert.equal(v.valid, true, v.summary);
+    const [lost] = details(v).lost;
+    assert.deepEqual([lost.node, lost.category], ["n1", "tail"]);
+    const e = details(v).episodes[lost.episode!];
+    assert.deepEqual([e.node, e.ackedBy, e.failover?.from, e.failover?.to], ["n2", ["n1"], "n2", "n3"]);
+    assert.match(v.report!.join("\n"), /lost by n2 \(.*n2 had it from n1; .*\+switch-master n2 -> n3 at 30\.100 s.*\): 1 \(1 tail, acknowledged by n1\)/);
   });
 
   it("fails a loss with no failover at all, and calls a restart without persistence a restart", () => {
@@ -246,7 +264,7 @@ describe("loss-window checker", () => {
     const v = check(h.build(), rec, BOUNDED);
     assert.equal(v.valid, true, v.summary);
     assert.match(details(v).episodes[0].cause, /SENTINEL FAILOVER at s2/);
-    assert.equal(details(v).episodes[0].splitStart, 13.15e9, "the split is the promotion");
+    assert.equal(details(v).episodes[0].splitStart, 14e9, "the split is the promotion (+promoted-slave)");
     assert.ok("none" in details(v).episodes[0].bound);
   });
 });
