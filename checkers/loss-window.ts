@@ -7,22 +7,27 @@
 //   old primary's writes after the split first, then the tail just before it); register: an
 //   acknowledged write that a later read (the final read included) proves absent, because it
 //   returned a value written before that write began;
-// - for each: the primary that acknowledged it, the failover that demoted that primary, the
-//   fault that split it from the replica promoted (a partition, a kill or pause of it, a
-//   SENTINEL FAILOVER), and its times relative to the partition's start and end,
+// - for each: the primary that acknowledged it, and the failover that lost it: a write is
+//   followed through the failovers (it passes to a promoted replica whose INFO offsets say it
+//   had it) to the first one that promoted a replica without it; the fault that split that
+//   failover's old primary from the promoted replica (a partition, a kill or pause of it, a
+//   SENTINEL FAILOVER), and the write's times relative to the partition's start and end,
 //   +switch-master and +convert-to-slave;
 // - the loss window per failover: first to last lost acknowledgement, and how long after the
 //   split the old primary kept acknowledging writes that were lost;
 // - the bound: with min-replicas-to-write N > 0 and min-replicas-max-lag L > 0, a primary
 //   partitioned from its replicas (fewer than N left on its side) stops acknowledging within
 //   L + 2 s of the partition's start; without them, or for other faults, no bound is promised.
+//   The bound covers what it takes while the partition lasts; after the heal, ACKs held back by
+//   the cut can make it count good replicas again until their connections close.
 //
-// Verdict: invalid when a lost write was invoked more than L + 2 s after the partition that
-// isolated its primary began (the server had not even received it inside the bound), when
-// the test expects no loss at all and any is lost, or when a loss has no failover or restart
-// to explain it (the promoted replica had replicated past it, or nothing was ever demoted);
-// unknown when losses cannot be attributed (no observer record) or the final state was not
-// read; otherwise valid, with the measured loss reported. Pure.
+// Verdict: invalid when a lost write taken during the partition was invoked more than L + 2 s
+// after it began (the server had not even received it inside the bound), or while the
+// primary's own INFO counted fewer good replicas than N before and after it; when the test
+// expects no loss at all and any is lost; or when nothing in the record can have lost a write
+// (its last holder was neither failed over nor restarted). Unknown when losses cannot be
+// attributed (no observer record) or the final state was not read; otherwise valid, with the
+// measured loss reported. Pure.
 import type { Observation } from "../history/events.js";
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
 import { combineValidity, type Checker, type Validity, type Verdict } from "./checker.js";
@@ -160,7 +165,7 @@ export function checkLossWindow(history: History, observation: Observation | und
   }
   const tl = observation && observation.events.length > 0 ? new Timeline(observation.events) : undefined;
   if (!tl) details.notes.push("no observer record (events.jsonl): losses cannot be tied to failovers");
-  const ctx: Ctx = { tl, faults: Faults.of(history), n, lag, bound, persistence: options.persistence, episodes: new Map(), details };
+  const ctx: Ctx = { tl, faults: Faults.of(history), n, bound, persistence: options.persistence, episodes: new Map(), details };
 
   if (workload === "set") lostFromSet(history, ctx);
   else if (workload === "register") lostFromRegister(history, ctx);
@@ -298,7 +303,6 @@ interface Ctx {
   tl?: Timeline;
   faults: Faults;
   n: number;
-  lag: number;
   bound: Bound;
   persistence?: "none" | "appendonly";
   /** Episode key -> index into details.episodes. */
