@@ -1,3 +1,4 @@
+import type { Observation } from "../history/events.js";
 import type { History } from "../history/op.js";
 
 /** `true` valid, `false` invalid, `"unknown"` when the checker could not decide. */
@@ -9,17 +10,20 @@ export interface Verdict {
   summary: string;
   /** Checker-specific data, stored in results.json. */
   details: Record<string, unknown>;
+  /** Lines for the run's printed summary, below the checker's one-line summary (a table of failovers, the loss window). */
+  report?: string[];
   /** Files for the run folder (name -> content), such as an HTML view; the harness writes them. */
   artifacts?: Record<string, string>;
 }
 
 /**
- * A checker is a pure function of the history (and, later, observed cluster state). It may
+ * A checker is a pure function of the history and, for those that need it, of what the
+ * observer recorded beside it (events.jsonl; undefined when there is no such record). It may
  * be asynchronous so that it can spread its work over worker threads.
  */
 export interface Checker {
   name: string;
-  check(history: History): Verdict | Promise<Verdict>;
+  check(history: History, observation?: Observation): Verdict | Promise<Verdict>;
 }
 
 /** Invalid beats unknown beats valid. */

@@ -2,8 +2,12 @@
 import { combineValidity, type Checker, type Validity, type Verdict } from "../checkers/checker.js";
 import { CHECKERS } from "../checkers/index.js";
 import { linearizableChecker } from "../checkers/linearizable/checker.js";
+import type { Observation } from "../history/events.js";
 import type { History } from "../history/op.js";
-import { WORKLOAD_CHECKERS, type CheckerName, type Spec } from "./spec.js";
+import { electionRulesChecker } from "../checkers/election-rules.js";
+import { lossWindowChecker, type LossWorkload } from "../checkers/loss-window.js";
+import { staleReadChecker } from "../checkers/stale-read.js";
+import { checkersFitting, type CheckerName, type Spec } from "./spec.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -13,20 +17,40 @@ export interface CheckOutcome {
 }
 
 export function checkersFor(spec: Spec): CheckerName[] {
-  return spec.checkers.length > 0 ? spec.checkers : [...WORKLOAD_CHECKERS[spec.workload.type]];
+  return spec.checkers.length > 0 ? spec.checkers : checkersFitting(spec.workload.type, spec.topology.type);
 }
 
-/** The spec's checkers, configured by it (the linearizability search's budget). */
+/** The spec's checkers, configured by it: the search's budget, what the configuration promises, what the test expects. */
 export function checkersOf(spec: Spec, names: readonly CheckerName[] = checkersFor(spec)): Checker[] {
-  const limits = { timeLimitMs: spec.linearizability.timeLimitS * 1000, memoryBytes: spec.linearizability.memoryLimitMb * 2 ** 20 };
-  return names.map((n) => (n === "linearizable" ? linearizableChecker("kv", limits) : CHECKERS[n]));
+  return names.map((n) => configured(spec, n));
 }
 
-export async function runCheckersWith(history: History, list: readonly Checker[]): Promise<CheckOutcome> {
+function configured(spec: Spec, name: CheckerName): Checker {
+  switch (name) {
+    case "linearizable":
+      return linearizableChecker("kv", { timeLimitMs: spec.linearizability.timeLimitS * 1000, memoryBytes: spec.linearizability.memoryLimitMb * 2 ** 20 });
+    case "loss-window":
+      return lossWindowChecker({
+        workload: spec.workload.type as LossWorkload,
+        minReplicasToWrite: spec.replication.minReplicasToWrite,
+        minReplicasMaxLagS: spec.replication.minReplicasMaxLag,
+        expectNoLoss: spec.expect.loss === "none",
+        persistence: spec.persistence,
+      });
+    case "election-rules":
+      return electionRulesChecker({ quorum: spec.sentinel.quorum, sentinels: spec.topology.sentinels, downAfterMs: spec.sentinel.downAfterMs });
+    case "stale-read":
+      return staleReadChecker({ linearizable: spec.expect.replicaReads === "linearizable" });
+    default:
+      return CHECKERS[name];
+  }
+}
+
+export async function runCheckersWith(history: History, list: readonly Checker[], observation?: Observation): Promise<CheckOutcome> {
   const checkers: Record<string, Verdict> = {};
   for (const checker of list) {
     try {
-      checkers[checker.name] = await checker.check(history);
+      checkers[checker.name] = await checker.check(history, observation);
     } catch (err) {
       // A checker bug must not hide the other verdicts; it makes this one unknown.
       checkers[checker.name] = { valid: "unknown", summary: `checker crashed: ${(err as Error).message}`, details: {} };

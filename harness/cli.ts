@@ -11,9 +11,10 @@ import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import { MODEL_NAMES } from "../checkers/models/index.js";
 import { main as serverMain } from "../bundled-server/main.js";
 import { parseEdnHistory } from "../history/edn.js";
+import { EventsParseError, parseEvents, type Observation } from "../history/events.js";
 import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";
-import { checkersFor, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
+import { checkersFor, checkersOf, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { EXIT, exitCodeFor, SetupError } from "./exit-codes.js";
 import { CHAOS_TIME_LIMIT_S, chaosRuns } from "./chaos.js";
 import { reapLeftovers } from "./reap.js";
@@ -120,8 +121,9 @@ program
     const input = locate(path);
     const spec = input.specFile ? loadSpec({ file: input.specFile }) : undefined;
     const history = readHistory(input.historyFile);
+    const observation = readObservation(join(dirname(resolve(input.historyFile)), FILES.events));
     const checkers = chooseCheckers(options, spec);
-    const checked = await runCheckersWith(history, checkers);
+    const checked = await runCheckersWith(history, checkers, observation);
     const outDir = options.out ?? input.runDir;
     mkdirSync(outDir, { recursive: true });
     const previous = input.specFile ? readResults(input.runDir) : undefined;
@@ -157,7 +159,9 @@ function chooseCheckers(options: CheckOptions, spec: Spec | undefined): Checker[
         : (spec?.linearizability.memoryLimitMb ?? DEFAULT_LIMITS.memoryBytes / MIB) * MIB,
   };
   const named = options.checkers ? parseCheckerList(options.checkers) : options.model ? [] : spec ? checkersFor(spec) : ["stats" as const];
-  const checkers = named.map((n) => (n === "linearizable" ? linearizableChecker("kv", limits) : CHECKER_BY_NAME[n]));
+  const checkers = named.map((n) =>
+    n === "linearizable" ? linearizableChecker("kv", limits) : spec ? checkersOf(spec, [n])[0] : CHECKER_BY_NAME[n],
+  );
   if (options.model) {
     if (!MODEL_NAMES.includes(options.model)) {
       throw new UsageError(`--model: '${options.model}' is not a model; expected one of ${MODEL_NAMES.join(", ")}`);
@@ -171,6 +175,12 @@ function positiveNumber(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: '${text}' is not a positive number`);
   return n;
+}
+
+/** The observer's record beside a history, if there is one. */
+function readObservation(file: string): Observation | undefined {
+  if (!existsSync(file)) return undefined;
+  return { events: parseEvents(readText(file), file) };
 }
 
 function readHistory(file: string): Op[] {
@@ -281,7 +291,7 @@ function report(err: unknown): number {
     // commander has printed its own message (or the help / version).
     return err.exitCode === 0 ? 0 : EXIT.badSpec;
   }
-  if (err instanceof SpecError || err instanceof UsageError || err instanceof HistoryParseError) {
+  if (err instanceof SpecError || err instanceof UsageError || err instanceof HistoryParseError || err instanceof EventsParseError) {
     process.stderr.write(`redline: ${err.message}\n`);
     return EXIT.badSpec;
   }

@@ -30,6 +30,7 @@ export function createClient(endpoint: Endpoint, opts: ClientOptions): Redis {
       : new Redis({
           ...common,
           name: endpoint.masterName,
+          role: endpoint.role ?? "master",
           sentinels: endpoint.sentinels,
           sentinelRetryStrategy: () => 100,
           sentinelCommandTimeout: opts.timeoutMs,

@@ -8,9 +8,10 @@ import { opsToEdn } from "../history/edn.js";
 import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
-import type { Workload } from "../workloads/workload.js";
+import type { ClientRole, Workload } from "../workloads/workload.js";
 import { checkersOf, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
 import { createClient, remoteAddress } from "./client.js";
+import { Observer } from "./observer.js";
 import { Recorder } from "./recorder.js";
 import { Rng } from "./rng.js";
 import { sleep } from "./sleep.js";
@@ -18,6 +19,7 @@ import { specToYaml } from "./spec-parse.js";
 import type { Spec } from "./spec.js";
 import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "./store.js";
 import { Supervisor } from "./supervisor.js";
+import { MASTER_NAME } from "./targets/topology.js";
 import { createTarget, preflight } from "./targets/index.js";
 import type { Target } from "./targets/target.js";
 import { invoke, runWorkers, waitReady } from "./workers.js";
@@ -34,6 +36,8 @@ export interface RunOptions {
   /** Human-readable notes on the phases of the run. */
   log?: (line: string) => void;
   onProgress?: (p: Progress) => void;
+  /** Makes the target instead of the spec's (tests: for example bundled data nodes under real sentinels). */
+  createTarget?: (spec: Spec, runDir: string, supervisor: Supervisor) => Target;
 }
 
 export interface RunOutcome {
@@ -57,7 +61,7 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   const recorder = new Recorder(join(runDir, FILES.history));
   const rng = new Rng(spec.seed);
   const workload = createWorkload(spec.workload);
-  const target = createTarget(spec, runDir, supervisor);
+  const target = (opts.createTarget ?? createTarget)(spec, runDir, supervisor);
 
   let phase: Progress["phase"] = "setup";
   let fault: string | undefined;
@@ -68,11 +72,14 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
 
   let error: string | undefined;
   let setUp = false;
+  let observer: Observer | undefined;
   try {
     log(`run folder ${runDir}`);
     log(`starting ${spec.target} ${spec.topology.type} topology`);
     await target.setup();
     setUp = true;
+    observer = startObserver(spec, target, recorder, runDir);
+    await observer?.start();
     if (!signal.aborted) {
       phase = "workload";
       log(`running ${spec.workload.type} workload for ${spec.timeLimitS} s, nemesis ${spec.nemesis.faults.join("+")}`);
@@ -94,6 +101,8 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
     error ??= describe(err);
   } finally {
     phase = "teardown";
+    // After the heal and the final reads, so the record holds the old primary rejoining.
+    await observer?.stop().catch((err) => (error ??= describe(err)));
     await target.teardown().catch((err) => (error ??= describe(err)));
     await supervisor.close();
     recorder.close();
@@ -103,7 +112,7 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   phase = "check";
   const history = recorder.history();
   writeFileSync(join(runDir, FILES.historyEdn), opsToEdn(history));
-  const checked = await runCheckersWith(history, checkersOf(spec));
+  const checked = await runCheckersWith(history, checkersOf(spec), observer ? { events: observer.events() } : undefined);
   const interrupted = signal.aborted ? String(signal.reason ?? "aborted") : undefined;
   const results: RunResults = {
     name: spec.name,
@@ -119,6 +128,18 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   };
   writeJson(join(runDir, FILES.results), results);
   return { runDir, results };
+}
+
+/** An observer for topologies with something to observe (replicas or sentinels); none for standalone. */
+function startObserver(spec: Spec, target: Target, recorder: Recorder, runDir: string): Observer | undefined {
+  if (spec.topology.type === "standalone") return undefined;
+  return new Observer({
+    nodes: target.nodes.map(({ id, kind, host, port }) => ({ id, kind, host, port })),
+    admin: (id) => target.adminAddress(id),
+    now: () => recorder.now(),
+    file: join(runDir, FILES.events),
+    ...(spec.topology.type === "sentinel" ? { masterName: MASTER_NAME } : {}),
+  });
 }
 
 async function runPhase(
@@ -142,7 +163,7 @@ async function runPhase(
       rate: spec.workload.rate,
       deadline,
       signal,
-      connect: () => connect(spec, target),
+      connect: (role) => connect(spec, target, role),
       nodeOf: (c) => nodeOf(target, c),
       connectWaitMs: spec.workload.timeoutMs,
     }),
@@ -183,8 +204,13 @@ async function finalReads(spec: Spec, target: Target, workload: Workload, record
   }
 }
 
-function connect(spec: Spec, target: Target): Redis {
-  return createClient(target.endpoint(), { password: target.password, timeoutMs: spec.workload.timeoutMs });
+let replicaTurn = 0;
+
+/** A client of the primary, or of a replica (Sentinel picks one; without Sentinel, the replicas in turn). */
+function connect(spec: Spec, target: Target, role: ClientRole = "primary"): Redis {
+  const replicas = role === "replica" ? target.replicaEndpoints() : [];
+  const endpoint = replicas.length > 0 ? replicas[replicaTurn++ % replicas.length] : target.endpoint();
+  return createClient(endpoint, { password: target.password, timeoutMs: spec.workload.timeoutMs });
 }
 
 function nodeOf(target: Target, client: Redis): string | undefined {

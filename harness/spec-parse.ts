@@ -13,7 +13,10 @@ import { BUG_NAMES } from "../bundled-server/bugs.js";
 import { PARTITION_SHAPES, type PartitionShape } from "../nemesis/links.js";
 import {
   CHECKERS,
+  EXPECT_LOSS,
+  EXPECT_REPLICA_READS,
   LAG_LINKS,
+  LOSS_WINDOW_WORKLOADS,
   NEMESES,
   NEMESIS_MODES,
   NEMESIS_TARGETS,
@@ -21,7 +24,7 @@ import {
   TARGETS,
   TOPOLOGIES,
   WORKLOADS,
-  WORKLOAD_CHECKERS,
+  checkersFitting,
   type NemesisName,
   type NemesisTarget,
   type Spec,
@@ -196,6 +199,20 @@ const FIELDS: readonly Field[] = [
     default: 1000,
   },
   {
+    path: "workload.wait-replicas",
+    flag: "--wait-replicas",
+    description: "WAIT for this many replicas after every write, 0..replicas (default 0: no WAIT); fewer in time makes the write info",
+    type: int(0, 16),
+    default: 0,
+  },
+  {
+    path: "workload.wait-timeout-ms",
+    flag: "--wait-timeout-ms",
+    description: "WAIT's timeout in ms, 1..60000, below timeout-ms (default 100)",
+    type: int(1, 60_000),
+    default: 100,
+  },
+  {
     path: "nemesis.faults",
     flag: "--nemesis",
     description: `faults: ${NEMESES.join(", ")} (default none)`,
@@ -271,6 +288,20 @@ const FIELDS: readonly Field[] = [
     description: `lag fault: links slowed, ${LAG_LINKS.join(", ")} (default primary-replicas; clients on standalone)`,
     type: oneOf("set of links", LAG_LINKS),
     default: (r) => (r.str("topology.type") === "standalone" ? "clients" : "primary-replicas"),
+  },
+  {
+    path: "expect.loss",
+    flag: "--expect-loss",
+    description: `${EXPECT_LOSS.join(" or ")}: lost acknowledged writes must stay within what the configuration promises, or there must be none (default bounded)`,
+    type: oneOf("loss expectation", EXPECT_LOSS),
+    default: "bounded",
+  },
+  {
+    path: "expect.replica-reads",
+    flag: "--expect-replica-reads",
+    description: `${EXPECT_REPLICA_READS.join(" or ")}: stale-read workload, whether a stale replica read is invalid (default stale)`,
+    type: oneOf("replica read expectation", EXPECT_REPLICA_READS),
+    default: "stale",
   },
   {
     path: "time-limit",
@@ -741,6 +772,8 @@ function buildSpec(r: Resolver): Spec {
       concurrency: r.num("workload.concurrency"),
       rate: r.num("workload.rate"),
       timeoutMs: r.num("workload.timeout-ms"),
+      waitReplicas: r.num("workload.wait-replicas"),
+      waitTimeoutMs: r.num("workload.wait-timeout-ms"),
     },
     nemesis: {
       faults: r.someOf(NEMESES, "nemesis.faults"),
@@ -753,6 +786,7 @@ function buildSpec(r: Resolver): Spec {
       partitions: r.someOf(PARTITION_SHAPES, "nemesis.partitions"),
       lag: { ms: r.num("nemesis.lag-ms"), jitterMs: r.num("nemesis.lag-jitter-ms"), links: r.oneOf(LAG_LINKS, "nemesis.lag-links") },
     },
+    expect: { loss: r.oneOf(EXPECT_LOSS, "expect.loss"), replicaReads: r.oneOf(EXPECT_REPLICA_READS, "expect.replica-reads") },
     timeLimitS: r.num("time-limit"),
     setupTimeoutS: r.num("setup-timeout"),
     linearizability: { timeLimitS: r.num("linearizability.time-limit"), memoryLimitMb: r.num("linearizability.memory-limit-mb") },
@@ -956,13 +990,46 @@ function checkNetworkFaults(c: CrossCheck): void {
 }
 
 function checkCheckers(c: CrossCheck): void {
-  if (!c.usable("checkers", "workload.type")) return;
+  if (!c.usable("checkers", "workload.type", "topology.type")) return;
   const workload = c.spec.workload.type;
-  const allowed = WORKLOAD_CHECKERS[workload];
+  const topology = c.spec.topology.type;
+  const allowed = checkersFitting(workload, topology);
   c.spec.checkers.forEach((checker, i) => {
     if (allowed.includes(checker)) return;
-    c.report("checkers", `'${checker}' cannot judge the ${workload} workload (workload.type); expected one of ${allowed.join(", ")}`, i);
+    const why =
+      checker === "election-rules"
+        ? `needs topology sentinel (topology.type is ${topology})`
+        : checker === "loss-window" && LOSS_WINDOW_WORKLOADS.includes(workload)
+          ? `needs replicas (topology.type is ${topology})`
+          : `cannot judge the ${workload} workload (workload.type)`;
+    c.report("checkers", `'${checker}' ${why}; expected one of ${allowed.join(", ")}`, i);
   });
+}
+
+/** Replica reads need replicas and a reader; WAIT needs replicas to wait for, and time to do it in. */
+function checkReplicaWork(c: CrossCheck): void {
+  if (!c.usable("workload.type", "topology.type", "topology.replicas")) return;
+  const { workload, topology } = c.spec;
+  if (workload.type === "stale-read" && topology.replicas === 0) {
+    c.report("workload.type", `'stale-read' reads from replicas and needs topology ${REPLICA_TOPOLOGIES} (topology.type is ${topology.type}); expected another workload`);
+  }
+  if (workload.type === "stale-read" && c.usable("workload.concurrency") && workload.concurrency < 2) {
+    c.report("workload.concurrency", `stale-read needs a writer and a reader; ${workload.concurrency} is too few; expected 2..1000`);
+  }
+  if (c.usable("workload.wait-replicas") && workload.waitReplicas > 0) {
+    if (workload.waitReplicas > topology.replicas) {
+      c.report("workload.wait-replicas", `${workload.waitReplicas} is more than the ${topology.replicas} replicas (topology.replicas); expected 0..${topology.replicas}`);
+    }
+    if (c.usable("workload.wait-timeout-ms", "workload.timeout-ms") && workload.waitTimeoutMs >= workload.timeoutMs) {
+      c.report("workload.wait-timeout-ms", `${workload.waitTimeoutMs} ms is not below the client timeout (workload.timeout-ms ${workload.timeoutMs}); expected 1..${workload.timeoutMs - 1}`);
+    }
+  }
+  if (c.usable("expect.replica-reads") && c.given("expect.replica-reads") && workload.type !== "stale-read") {
+    c.report("expect.replica-reads", `only the stale-read workload reads from replicas (workload.type is ${workload.type}); expected no expect.replica-reads, or workload stale-read`);
+  }
+  if (c.usable("expect.loss") && c.spec.expect.loss === "none" && !checkersFitting(workload.type, topology.type).includes("loss-window")) {
+    c.report("expect.loss", `'none' is judged by the loss-window checker, which needs workload ${LOSS_WINDOW_WORKLOADS.join(", ")} with replicas (workload.type is ${workload.type}, topology.type ${topology.type}); expected bounded`);
+  }
 }
 
 const CROSS_CHECKS: ReadonlyArray<(c: CrossCheck) => void> = [
@@ -976,6 +1043,7 @@ const CROSS_CHECKS: ReadonlyArray<(c: CrossCheck) => void> = [
   checkPerFaultTimings,
   checkNetworkFaults,
   checkCheckers,
+  checkReplicaWork,
 ];
 
 // ---------------------------------------------------------------------------
@@ -1040,7 +1108,15 @@ export function specToYaml(spec: Spec): string {
       : {}),
     ...(spec.requirepass === undefined ? {} : { requirepass: spec.requirepass }),
     persistence: spec.persistence,
-    workload: { type: w.type, keys: w.keys, concurrency: w.concurrency, rate: w.rate, "timeout-ms": w.timeoutMs },
+    workload: {
+      type: w.type,
+      keys: w.keys,
+      concurrency: w.concurrency,
+      rate: w.rate,
+      "timeout-ms": w.timeoutMs,
+      "wait-replicas": w.waitReplicas,
+      "wait-timeout-ms": w.waitTimeoutMs,
+    },
     nemesis: {
       faults: n.faults,
       mode: n.mode,
@@ -1054,6 +1130,7 @@ export function specToYaml(spec: Spec): string {
       "lag-jitter-ms": n.lag.jitterMs,
       "lag-links": n.lag.links,
     },
+    expect: { loss: spec.expect.loss, ...(w.type === "stale-read" ? { "replica-reads": spec.expect.replicaReads } : {}) },
     "time-limit": spec.timeLimitS,
     "setup-timeout": spec.setupTimeoutS,
     linearizability: { "time-limit": spec.linearizability.timeLimitS, "memory-limit-mb": spec.linearizability.memoryLimitMb },

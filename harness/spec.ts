@@ -4,14 +4,18 @@ import type { PartitionShape } from "../nemesis/links.js";
 
 export const TARGETS = ["redis", "bundled"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
-export const WORKLOADS = ["register", "cas-register", "counter", "set"] as const;
+export const WORKLOADS = ["register", "cas-register", "counter", "set", "stale-read"] as const;
 export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"] as const;
 export const NEMESIS_MODES = ["random", "sequence"] as const;
 /** Which links a lag fault slows. */
 export const LAG_LINKS = ["primary-replicas", "clients", "all"] as const;
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
-export const CHECKERS = ["linearizable", "set", "counter", "stats"] as const;
+export const CHECKERS = ["linearizable", "set", "counter", "stats", "loss-window", "election-rules", "stale-read"] as const;
+/** expect.loss: lost acknowledged writes must stay within the configuration's bound, or there must be none. */
+export const EXPECT_LOSS = ["bounded", "none"] as const;
+/** expect.replica-reads: replica reads may be stale, or must be linearizable. */
+export const EXPECT_REPLICA_READS = ["stale", "linearizable"] as const;
 
 export type TargetName = (typeof TARGETS)[number];
 export type TopologyName = (typeof TOPOLOGIES)[number];
@@ -22,6 +26,8 @@ export type Persistence = (typeof PERSISTENCE)[number];
 export type CheckerName = (typeof CHECKERS)[number];
 export type NemesisMode = (typeof NEMESIS_MODES)[number];
 export type LagLinks = (typeof LAG_LINKS)[number];
+export type ExpectLoss = (typeof EXPECT_LOSS)[number];
+export type ExpectReplicaReads = (typeof EXPECT_REPLICA_READS)[number];
 
 /** The checkers that can judge each workload's history; all of them run unless the spec picks some. */
 export const WORKLOAD_CHECKERS: Record<WorkloadName, readonly CheckerName[]> = {
@@ -29,7 +35,23 @@ export const WORKLOAD_CHECKERS: Record<WorkloadName, readonly CheckerName[]> = {
   "cas-register": ["linearizable", "stats"],
   counter: ["counter", "stats"],
   set: ["set", "stats"],
+  "stale-read": ["stale-read", "stats"],
 };
+
+/** Workloads whose lost writes the loss-window checker can name. */
+export const LOSS_WINDOW_WORKLOADS: readonly WorkloadName[] = ["set", "counter", "register"];
+
+/**
+ * The checkers that fit a workload on a topology: the workload's own, plus loss-window
+ * (set, counter, register with replicas) and election-rules (with sentinels), which also read
+ * the observer's record. All of them run unless the spec picks some.
+ */
+export function checkersFitting(workload: WorkloadName, topology: TopologyName): CheckerName[] {
+  const names = [...WORKLOAD_CHECKERS[workload]];
+  if (topology !== "standalone" && LOSS_WINDOW_WORKLOADS.includes(workload)) names.push("loss-window");
+  if (topology === "sentinel") names.push("election-rules");
+  return names;
+}
 
 export interface TopologySpec {
   type: TopologyName;
@@ -63,6 +85,15 @@ export interface WorkloadSpec {
   rate: number;
   /** Client command timeout; a timed-out op is recorded as `info`. */
   timeoutMs: number;
+  /** WAIT for this many replicas after every write (0: no WAIT); fewer in time makes the write `info`. */
+  waitReplicas: number;
+  waitTimeoutMs: number;
+}
+
+/** What the test expects of the target, for the checkers that judge against it. */
+export interface ExpectSpec {
+  loss: ExpectLoss;
+  replicaReads: ExpectReplicaReads;
 }
 
 export interface NemesisSpec {
@@ -94,6 +125,7 @@ export interface Spec {
   persistence: Persistence;
   workload: WorkloadSpec;
   nemesis: NemesisSpec;
+  expect: ExpectSpec;
   /** Seconds the workload runs (the final heal and reads come after). */
   timeLimitS: number;
   /** Seconds allowed for the topology to become ready or settle after the heal. */

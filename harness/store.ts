@@ -7,6 +7,7 @@ export const FILES = {
   spec: "test.yaml",
   history: "history.jsonl",
   historyEdn: "history.edn",
+  events: "events.jsonl",
   results: "results.json",
   processes: "processes.json",
 } as const;
@@ -23,7 +24,7 @@ export interface RunResults {
   error?: string;
   interrupted?: string;
   opCounts: Record<string, number>;
-  checkers: Record<string, { valid: Validity; summary: string; details: Record<string, unknown> }>;
+  checkers: Record<string, { valid: Validity; summary: string; details: Record<string, unknown>; report?: string[] }>;
 }
 
 /** Creates the run folder; returns its absolute path (nodes run in their own folders, so relative paths would break). */

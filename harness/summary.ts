@@ -15,7 +15,8 @@ export function formatSummary(results: RunResults, runDir: string): string {
   if (results.error) lines.push(`  error: ${results.error}`);
   lines.push(`  ops: ${c.invoke ?? 0} invoked, ${c.ok ?? 0} ok, ${c.fail ?? 0} fail, ${c.info ?? 0} info; ${c.nemesis ?? 0} nemesis ops`);
   for (const [name, v] of Object.entries(results.checkers)) {
-    lines.push(`  ${name.padEnd(12)} ${verdictWord(v.valid).padEnd(8)} ${v.summary}`);
+    lines.push(`  ${name.padEnd(14)} ${verdictWord(v.valid).padEnd(8)} ${v.summary}`);
+    for (const r of v.report ?? []) lines.push(...r.split("\n").map((l) => `    ${l}`));
   }
   const lost = lostWrites(results);
   if (lost.length > 0) {

@@ -1,7 +1,7 @@
 // The client side of a run: `concurrency` workers, each invoking the workload's ops at
 // its share of the rate until the deadline, recording every invocation and completion.
 import type { Redis } from "ioredis";
-import type { Workload, OpInput } from "../workloads/workload.js";
+import type { ClientRole, OpInput, Workload } from "../workloads/workload.js";
 import { ensureReady } from "./client.js";
 import { classifyError } from "./outcome.js";
 import { ProcessSlot, type Recorder } from "./recorder.js";
@@ -18,8 +18,8 @@ export interface WorkerOptions {
   /** Date.now() value at which workers stop invoking. */
   deadline: number;
   signal: AbortSignal;
-  /** A new connection; each process gets its own, as a Jepsen client does. */
-  connect(): Redis;
+  /** A new connection (to the primary, or to a replica for a replica worker); each process gets its own, as a Jepsen client does. */
+  connect(role: ClientRole): Redis;
   /** Node id behind a client's current connection. */
   nodeOf(client: Redis): string | undefined;
   /** Bound on waiting for a fresh connection before an op is tried anyway. */
@@ -29,13 +29,15 @@ export interface WorkerOptions {
 /** Runs the workers until the deadline or an abort. */
 export async function runWorkers(opts: WorkerOptions): Promise<void> {
   await Promise.all(
-    Array.from({ length: opts.concurrency }, (_, i) => runWorker(new ProcessSlot(i, opts.concurrency), opts.rng.fork(), opts)),
+    Array.from({ length: opts.concurrency }, (_, i) =>
+      runWorker(new ProcessSlot(i, opts.concurrency), opts.rng.fork(), opts.workload.roleOf?.(i) ?? "primary", opts),
+    ),
   );
 }
 
-async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Promise<void> {
+async function runWorker(slot: ProcessSlot, rng: Rng, role: ClientRole, opts: WorkerOptions): Promise<void> {
   const periodMs = (1000 * opts.concurrency) / opts.rate;
-  let client = opts.connect();
+  let client = opts.connect(role);
   await waitReady(client, opts.connectWaitMs, opts.signal);
   let nextStart = Date.now() + rng.next() * periodMs; // spread the workers' phases
   while (!opts.signal.aborted) {
@@ -44,15 +46,15 @@ async function runWorker(slot: ProcessSlot, rng: Rng, opts: WorkerOptions): Prom
     nextStart = Math.max(nextStart + periodMs, Date.now());
     if (client.status === "end") {
       // ioredis gave up on this connection (a failed connect ends it for good); no op is in flight.
-      client = opts.connect();
+      client = opts.connect(role);
       await waitReady(client, opts.connectWaitMs, opts.signal);
     }
-    const outcome = await invoke(client, slot.current, opts.workload.next(rng), opts);
+    const outcome = await invoke(client, slot.current, opts.workload.next(rng, role), opts);
     if (outcome === "info") {
       // The op may still be in flight: continue as a new process on a new connection.
       slot.retire();
       client.disconnect();
-      client = opts.connect();
+      client = opts.connect(role);
       await waitReady(client, opts.connectWaitMs, opts.signal);
     }
   }

@@ -14,22 +14,31 @@ export function opToLine(op: Op): string {
  * any other bad line is an error that names its line number.
  */
 export function parseHistory(text: string, source = "history.jsonl"): Op[] {
+  return parseJsonLines<Op>(text, source, checkOp, HistoryParseError);
+}
+
+/**
+ * One JSON object per line, each checked by `check` (a problem, or undefined). A torn last
+ * line is dropped (the file was being written when its writer died); any other bad line throws
+ * `Err` naming the line.
+ */
+export function parseJsonLines<T>(text: string, source: string, check: (o: unknown) => string | undefined, Err: new (message: string) => Error): T[] {
   const lines = text.split("\n");
-  const ops: Op[] = [];
+  const out: T[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
-    let op: unknown;
+    let value: unknown;
     try {
-      op = JSON.parse(line);
+      value = JSON.parse(line);
     } catch {
       if (i === lines.length - 1) return; // torn final line: everything before it is intact
-      throw new HistoryParseError(`${source}:${i + 1}: not a JSON object`);
+      throw new Err(`${source}:${i + 1}: not a JSON object`);
     }
-    const problem = checkOp(op);
-    if (problem) throw new HistoryParseError(`${source}:${i + 1}: ${problem}`);
-    ops.push(op as Op);
+    const problem = check(value);
+    if (problem) throw new Err(`${source}:${i + 1}: ${problem}`);
+    out.push(value as T);
   });
-  return ops;
+  return out;
 }
 
 function checkOp(op: unknown): string | undefined {

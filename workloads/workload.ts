@@ -10,10 +10,15 @@ export interface OpInput {
   value?: unknown;
 }
 
+/** Where a worker's connection goes: the primary, or a replica (reads only). */
+export type ClientRole = "primary" | "replica";
+
 /** Which checkers judge a workload is in harness/spec.ts (WORKLOAD_CHECKERS), so specs can be validated without one. */
 export interface Workload {
-  /** The next invocation of a worker. Values written are unique across the run. */
-  next(rng: Rng): OpInput;
+  /** The connection each worker uses; every worker talks to the primary when absent. */
+  roleOf?(worker: number): ClientRole;
+  /** The next invocation of a worker (whose connection has `role`). Values written are unique across the run. */
+  next(rng: Rng, role?: ClientRole): OpInput;
   /** Performs one op; resolves with the value for the `ok` completion, rejects on any error. */
   apply(client: Redis, op: OpInput): Promise<unknown>;
   /** Reads run once after the final heal, to learn the final state. */

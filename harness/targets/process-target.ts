@@ -94,6 +94,14 @@ export class ProcessTarget implements Target {
     return { kind: "direct", host: primary.host, port: primary.port };
   }
 
+  replicaEndpoints(): Endpoint[] {
+    const endpoint = this.endpoint();
+    if (endpoint.kind === "sentinel") return [{ ...endpoint, role: "slave" }];
+    return this.dataNodes()
+      .slice(1)
+      .map((r) => ({ kind: "direct", host: r.host, port: r.port }));
+  }
+
   async nodesWithRole(role: NemesisTarget): Promise<string[]> {
     const running = (n: Node) => n.process !== undefined && this.supervisor.isAlive(n.process) && !n.paused;
     if (role === "sentinel") return this.sentinelNodes().filter(running).map((n) => n.id);

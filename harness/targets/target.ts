@@ -3,6 +3,7 @@
 import type { NemesisTarget } from "../spec.js";
 import type { NetworkRoles } from "../../nemesis/links.js";
 import type { Switch } from "../../nemesis/switch.js";
+import type { AdminAddress } from "../redis-info.js";
 
 export type NodeKind = "data" | "sentinel";
 
@@ -14,10 +15,13 @@ export interface NodeAddress {
   port: number;
 }
 
-/** How a client reaches the primary: directly, or through Sentinel as an application does. */
+/**
+ * How a client reaches a node: directly, or through Sentinel as an application does
+ * (`role: "slave"` asks Sentinel for a replica, as ioredis's option of that name does).
+ */
 export type Endpoint =
   | { kind: "direct"; host: string; port: number }
-  | { kind: "sentinel"; masterName: string; sentinels: Array<{ host: string; port: number }> };
+  | { kind: "sentinel"; masterName: string; sentinels: Array<{ host: string; port: number }>; role?: "master" | "slave" };
 
 export interface Target {
   readonly nodes: readonly NodeAddress[];
@@ -26,6 +30,10 @@ export interface Target {
   /** Starts every node and waits until the topology is ready. */
   setup(): Promise<void>;
   endpoint(): Endpoint;
+  /** Where replica reads go: Sentinel asked for a replica, or each replica directly; empty without replicas. */
+  replicaEndpoints(): Endpoint[];
+  /** How the harness reaches a node for INFO and control: directly, past the switch. */
+  adminAddress(id: string): AdminAddress;
   /** Ids of the nodes that currently have a role, running ones only. */
   nodesWithRole(role: NemesisTarget): Promise<string[]>;
   /** Process faults. `kill` is SIGKILL; `restart` starts the node again with its config and data dir. */

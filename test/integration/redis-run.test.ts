@@ -61,6 +61,12 @@ describe("redline run against real Redis", function () {
     assert.ok(verdict.checkers.set.valid === true || verdict.checkers.set.valid === false, verdict.checkers.set.summary);
     assert.equal(typeof verdict.checkers.stats.valid, "boolean");
     assert.match(res.stdout, /set +(valid|INVALID)/);
+    // The observer recorded the failover, and it followed Sentinel's rules.
+    assert.ok(existsSync(join(runDir, "events.jsonl")), "no events.jsonl");
+    const election = verdict.checkers["election-rules"];
+    assert.equal(election.valid, true, `${election.summary}\n${election.report?.join("\n")}`);
+    assert.match(res.stdout, /failover epoch \d+ by s\d: n1 -> n\d at [\d.]+ s: valid/);
+    assert.notEqual(verdict.checkers["loss-window"].valid, false, verdict.checkers["loss-window"].summary);
     assertAllStopped(runDir);
   });
 
@@ -172,6 +178,10 @@ describe("redline run: settings reach the real nodes", function () {
     // the promoted one, and n2 has replica-priority 0, so only n3 may have been promoted.
     const finalReads = history.filter((o) => o.type === "ok" && o.f === "read").slice(-5);
     assert.deepEqual([...new Set(finalReads.map((o) => o.node))], ["n3"]);
+    // The election-rules checker agrees: n2 was excluded for its priority 0, n3 was the best.
+    const election = readJson<RunResults>(join(runDir, "results.json")).checkers["election-rules"];
+    assert.equal(election.valid, true, `${election.summary}\n${election.report?.join("\n")}`);
+    assert.match(res.stdout, /ok best-replica: n3 was the best: n2 excluded \(priority 0\)/);
     assertAllStopped(runDir);
   });
 

@@ -34,7 +34,7 @@ const DEFAULTS: Omit<Spec, "seed"> = {
   sentinel: { quorum: 1, downAfterMs: 2000, failoverTimeoutMs: 10000, parallelSyncs: 1 },
   replication: { minReplicasToWrite: 0, minReplicasMaxLag: 10, replicaPriority: [] },
   persistence: "none",
-  workload: { type: "register", keys: 5, concurrency: 5, rate: 100, timeoutMs: 1000 },
+  workload: { type: "register", keys: 5, concurrency: 5, rate: 100, timeoutMs: 1000, waitReplicas: 0, waitTimeoutMs: 100 },
   nemesis: {
     faults: ["none"],
     targets: ["primary"],
@@ -42,6 +42,7 @@ const DEFAULTS: Omit<Spec, "seed"> = {
     durationS: 5,
     mode: "random", intervalsS: [], durationsS: [], partitions: ["clients-only"], lag: { ms: 200, jitterMs: 50, links: "clients" },
   },
+  expect: { loss: "bounded", replicaReads: "stale" },
   timeLimitS: 30,
   setupTimeoutS: 30,
   linearizability: { timeLimitS: 120, memoryLimitMb: 1024 },
@@ -95,7 +96,7 @@ const FULL_SENTINEL_SPEC: Spec = {
   replication: { minReplicasToWrite: 1, minReplicasMaxLag: 5, replicaPriority: [50, 100] },
   requirepass: "s3cret",
   persistence: "appendonly",
-  workload: { type: "set", keys: 3, concurrency: 8, rate: 250, timeoutMs: 500 },
+  workload: { type: "set", keys: 3, concurrency: 8, rate: 250, timeoutMs: 500, waitReplicas: 0, waitTimeoutMs: 100 },
   nemesis: {
     faults: ["kill", "failover"],
     targets: ["primary", "sentinel"],
@@ -103,6 +104,7 @@ const FULL_SENTINEL_SPEC: Spec = {
     durationS: 4,
     mode: "random", intervalsS: [], durationsS: [], partitions: ["primary-with-clients"], lag: { ms: 200, jitterMs: 50, links: "primary-replicas" },
   },
+  expect: { loss: "bounded", replicaReads: "stale" },
   timeLimitS: 60,
   setupTimeoutS: 45,
   linearizability: { timeLimitS: 120, memoryLimitMb: 1024 },
@@ -192,7 +194,7 @@ describe("spec-parse", () => {
 
     it("map every documented flag to a schema path", () => {
       const byFlag = new Map(FLAGS.map((f) => [f.flag, f]));
-      assert.equal(byFlag.size, 38);
+      assert.equal(byFlag.size, 42);
       assert.equal(byFlag.get("--down-after-ms")?.path, "sentinel.down-after-milliseconds");
       assert.equal(byFlag.get("--failover-timeout-ms")?.path, "sentinel.failover-timeout");
       assert.equal(byFlag.get("--nemesis")?.path, "nemesis.faults");
@@ -246,6 +248,8 @@ describe("spec-parse", () => {
         parseSpec(FULL_SENTINEL, "spec.yaml"),
         parseSpec(yaml("topology: {type: replication, replicas: 1}", "requirepass: '12345'", "time-limit: 0.25"), "spec.yaml"),
         parseSpec("", "spec.yaml", { nemesis: "kill,pause", name: "x.y_z-1" }),
+        parseSpec(yaml("topology: {type: sentinel}", "workload: {type: set, wait-replicas: 2, wait-timeout-ms: 50}", "expect: {loss: none}"), "spec.yaml"),
+        parseSpec(yaml("topology: {type: replication}", "workload: {type: stale-read}", "expect: {replica-reads: linearizable}"), "spec.yaml"),
       ];
       for (const spec of specs) {
         const text = specToYaml(spec);
@@ -352,12 +356,60 @@ describe("spec-parse", () => {
     });
   });
 
+  describe("checkers that read the observer's record", () => {
+    it("join the workload's own by topology: loss-window with replicas, election-rules with sentinels", async () => {
+      const { checkersFor } = await import("../../harness/check.js");
+      const names = (text: string) => checkersFor(parseSpec(text, "spec.yaml"));
+      assert.deepEqual(names("workload: {type: set}"), ["set", "stats"]);
+      assert.deepEqual(names(yaml("topology: {type: replication}", "workload: {type: counter}")), ["counter", "stats", "loss-window"]);
+      assert.deepEqual(names(yaml("topology: {type: sentinel}", "workload: {type: register}")), ["linearizable", "stats", "loss-window", "election-rules"]);
+      assert.deepEqual(names(yaml("topology: {type: sentinel}", "workload: {type: cas-register}")), ["linearizable", "stats", "election-rules"]);
+      assert.deepEqual(names(yaml("topology: {type: sentinel}", "workload: {type: stale-read}")), ["stale-read", "stats", "election-rules"]);
+    });
+
+    it("parse WAIT, the expectations and the stale-read workload", () => {
+      const spec = parseSpec(
+        yaml("topology: {type: sentinel}", "workload: {type: set, wait-replicas: 2, wait-timeout-ms: 50}", "expect: {loss: none}"),
+        "spec.yaml",
+      );
+      assert.deepEqual([spec.workload.waitReplicas, spec.workload.waitTimeoutMs], [2, 50]);
+      assert.deepEqual(spec.expect, { loss: "none", replicaReads: "stale" });
+      const stale = parseSpec("", "spec.yaml", { topology: "replication", workload: "stale-read", "expect-replica-reads": "linearizable" });
+      assert.equal(stale.workload.keys, 1);
+      assert.equal(stale.expect.replicaReads, "linearizable");
+    });
+
+    it("refuse what cannot work together", () => {
+      assert.equal(
+        problemOf(yaml("topology: {type: replication}", "checkers: [stats, election-rules]")),
+        "spec.yaml:2:19: checkers[1]: 'election-rules' needs topology sentinel (topology.type is replication); expected one of linearizable, stats, loss-window",
+      );
+      assert.equal(
+        problemOf(yaml("workload: {type: set}", "checkers: [loss-window]")),
+        "spec.yaml:2:12: checkers[0]: 'loss-window' needs replicas (topology.type is standalone); expected one of set, stats",
+      );
+      assert.match(problemOf(yaml("workload: {type: stale-read}")), /workload\.type: 'stale-read' reads from replicas and needs topology replication or sentinel/);
+      assert.match(problemOf("", { topology: "replication", workload: "stale-read", concurrency: "1" }), /^--concurrency: stale-read needs a writer and a reader/);
+      assert.equal(
+        problemOf("", { topology: "replication", replicas: "1", "wait-replicas": "2" }),
+        "--wait-replicas: 2 is more than the 1 replicas (topology.replicas); expected 0..1",
+      );
+      assert.equal(
+        problemOf("", { topology: "replication", "wait-replicas": "1", "wait-timeout-ms": "1000" }),
+        "--wait-timeout-ms: 1000 ms is not below the client timeout (workload.timeout-ms 1000); expected 1..999",
+      );
+      assert.match(problemOf(yaml("topology: {type: sentinel}", "expect: {replica-reads: linearizable}")), /expect\.replica-reads: only the stale-read workload reads from replicas/);
+      assert.match(problemOf("", { "expect-loss": "none" }), /^--expect-loss: 'none' is judged by the loss-window checker/);
+      assert.match(problemOf("", { topology: "sentinel", workload: "cas-register", "expect-loss": "none" }), /--expect-loss: 'none' is judged by the loss-window checker/);
+    });
+  });
+
   describe("bad specs", () => {
     it("unknown top-level key: file:line:col and the allowed keys", () => {
       assert.equal(
         problemOf(yaml("seed: 1", "colour: red")),
         "spec.yaml:2:1: colour: unknown key; expected one of name, seed, target, topology, sentinel, replication, " +
-          "requirepass, persistence, workload, nemesis, time-limit, setup-timeout, linearizability, bugs, checkers, results-dir at the top level",
+          "requirepass, persistence, workload, nemesis, expect, time-limit, setup-timeout, linearizability, bugs, checkers, results-dir at the top level",
       );
     });
 
