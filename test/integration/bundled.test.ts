@@ -148,7 +148,20 @@ describe("redline run --target bundled", function () {
     const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
     assert.equal(verdict.checkers.set.valid, false);
     assert.ok((verdict.checkers.set.details.lost as unknown[]).length > 0);
+    assert.equal(verdict.checkers["election-rules"].valid, true, "the honest bundled Sentinel follows the election rules");
     assert.match(res.stdout, /^bundled-sentinel-set-partition/m, "bundled is the default target");
+  });
+
+  it("bug ignore-priority: the election-rules checker finds a priority-0 replica promoted (the honest run has no failover to judge)", async () => {
+    const results = join(tempDir(), "results");
+    const res = await runCli([
+      "run",
+      ...["--topology", "sentinel", "--workload", "set", "--persistence", "appendonly", "--replica-priority", "0,0", "--bug", "ignore-priority"],
+      ...["--nemesis", "failover", "--nemesis-interval", "2", "--nemesis-duration", "5", "--time-limit", "8", "--checkers", "election-rules,stats"],
+      ...["--results-dir", results],
+    ]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stdout, /BROKEN best-replica: promoted n\d but n\d was not eligible \(priority 0\)/);
   });
 
   it("the default chaos run: set then register on a bundled primary, 2 replicas and 3 sentinels, under partitions and kills", async () => {
