@@ -4,16 +4,12 @@
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
 import type { ClientState, CommandContext, CommandSpec } from "./command.js";
+import { COMMAND_TABLE } from "./commands/index.js";
 import { toKey } from "./keyspace.js";
-import { encode } from "./resp/encode.js";
+import { ReplyBuffer } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
 import { ERR, OK, QUEUED, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
 import type { RedisServer } from "./server.js";
-
-/** Commands a RESP2 client may send while subscribed. */
-const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
-/** Commands that run at once inside MULTI instead of being queued. */
-const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 
 type SessionHandler = (s: Session, argv: Buffer[]) => Reply | Promise<Reply> | undefined;
 
@@ -27,18 +23,16 @@ export class Session implements ClientState {
   readonly addr: string;
   readonly laddr: string;
   private readonly parser: RequestParser;
-  private readonly pending: Buffer[][] = [];
-  /** Index of the next command in `pending` (no shift(): a long pipeline stays linear). */
-  private next = 0;
-  private outbox: Buffer[] = [];
-  private running = false;
+  /** Replies not yet written: the server writes them at the end of the event-loop iteration. */
+  private readonly replies = new ReplyBuffer();
+  /** A command is blocked (BLPOP): the ones pipelined after it wait in the parser. */
+  private blocked = false;
   private closed = false;
   private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
   private readonly watched = new Map<string, { db: number; key: string; version: number }>();
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   private lastInteraction = Date.now();
-  private pendingFailure: ProtocolError | undefined;
 
   constructor(
     readonly id: number,
@@ -111,27 +105,55 @@ export class Session implements ClientState {
   }
 
   private onData(chunk: Buffer): void {
-    let commands: Buffer[][];
-    let failure: ProtocolError | undefined;
+    this.lastInteraction = Date.now(); // per read, as Redis stamps it
     try {
-      commands = this.parser.feed(chunk);
+      this.parser.push(chunk);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      // Redis runs what came before the bad bytes, answers the error once and closes
-      // (or just closes, for an over-long query buffer).
-      failure = err;
-      commands = err.commands;
+      // Over client-query-buffer-limit: Redis closes at once, without sending anything more.
+      this.closed = true;
+      this.socket.destroy();
+      return;
     }
-    if (commands.length > 0) this.pending.push(...commands);
-    if (failure) this.pendingFailure = failure;
-    if (!this.running) void this.drain();
+    if (!this.blocked) this.runCommands();
   }
 
-  /** After the commands before it have run: the protocol error's reply, then the close. */
-  private fail(failure: ProtocolError): void {
-    if (failure.reply && !this.closed) this.socket.end(failure.reply);
-    else this.socket.destroy();
-    this.closed = true;
+  /**
+   * Runs the commands in the input one at a time, parsing each only after the previous one
+   * ran, as Redis does (AUTH lifts the unauthenticated limits for the next command), until
+   * the input is used up or a command blocks.
+   */
+  private runCommands(): void {
+    for (let argv = this.nextCommand(); argv !== null; argv = this.nextCommand()) {
+      const reply = this.dispatch(argv);
+      if (reply instanceof Promise) {
+        this.blocked = true;
+        void reply.then((r) => this.unblock(r));
+        return;
+      }
+      if (reply !== undefined) this.write(reply);
+    }
+  }
+
+  private unblock(reply: Reply): void {
+    this.blocked = false;
+    this.write(reply);
+    this.runCommands();
+  }
+
+  /** The next complete command, or null; bad input ends the connection after the earlier replies. */
+  private nextCommand(): Buffer[] | null {
+    if (this.closed) return null;
+    try {
+      return this.parser.next();
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.flush();
+      if (err.reply) this.socket.end(err.reply);
+      else this.socket.destroy();
+      this.closed = true;
+      return null;
+    }
   }
 
   private onClose(): void {
@@ -140,65 +162,38 @@ export class Session implements ClientState {
     this.server.forget(this);
   }
 
-  /** Runs the queued commands in order; the replies of a burst go out as one write. */
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.next < this.pending.length && !this.closed) {
-        const argv = this.pending[this.next++];
-        this.lastInteraction = Date.now();
-        let reply = this.dispatch(argv);
-        if (reply instanceof Promise) {
-          this.flush(); // send what is ready before blocking
-          reply = await reply;
-        }
-        if (reply !== undefined) this.write(reply);
-      }
-      this.pending.length = 0;
-      this.next = 0;
-      if (this.pendingFailure) {
-        this.flush();
-        this.fail(this.pendingFailure);
-      }
-    } finally {
-      this.flush();
-      this.running = false;
-    }
-  }
-
   private write(reply: Reply): void {
     if (this.closed) return;
-    this.outbox.push(encode(reply, this.resp));
-    if (!this.running) this.flush();
+    if (this.replies.empty) this.server.flushSoon(this);
+    this.replies.append(reply, this.resp);
   }
 
-  private flush(): void {
-    if (this.outbox.length === 0) return;
-    if (this.socket.writable) this.socket.write(this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox));
-    this.outbox = [];
+  /** Writes the pending replies to the socket (the server calls it once per event-loop iteration). */
+  flush(): void {
+    const bytes = this.replies.take();
+    if (bytes && this.socket.writable) this.socket.write(bytes);
   }
 
   /** One command: checks, then a session command, a queued one, or the command table. */
   private dispatch(argv: Buffer[]): Reply | Promise<Reply> | undefined {
-    const name = commandName(argv[0]);
+    const command = resolve(argv[0]);
+    const name = command.name;
     this.lastCommand = name;
-    const session = SESSION_COMMANDS[name];
-    const spec = this.server.commands.get(name);
-    const arity = session?.arity ?? spec?.arity;
 
-    if (this.resp === 2 && this.kind() === "pubsub" && !SUBSCRIBED_ALLOWED.has(name)) {
+    if (this.resp === 2 && !command.allowedSubscribed && this.kind() === "pubsub") {
       return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
+    const arity = command.arity;
     if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
-    if (!this.authenticated && !(session?.noAuth ?? false)) return this.refuse(error(ERR.noAuth));
-    if (this.multi && !NOT_QUEUED.has(name)) {
-      if (spec?.flags.includes("no-multi")) return this.refuse(error(`ERR Command not allowed inside a transaction`));
+    if (!this.authenticated && !command.noAuth) return this.refuse(error(ERR.noAuth));
+    if (this.multi && command.queued) {
+      if (command.noMulti) return this.refuse(error(`ERR Command not allowed inside a transaction`));
       this.multi.queue.push(argv);
       return QUEUED;
     }
-    if (session) return session.run(this, argv);
-    return this.execute(spec!, argv);
+    if (command.session) return command.session.run(this, argv);
+    return this.execute(command.spec!, argv);
   }
 
   /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
@@ -261,8 +256,8 @@ export class Session implements ClientState {
     return this.server.transaction(() => {
       const replies: Reply[] = [];
       for (const argv of multi.queue) {
-        const spec = this.server.commands.get(argv[0].toString().toLowerCase())!;
-        const reply = SESSION_COMMANDS[spec?.name ?? ""] ? error("ERR Command not allowed inside a transaction") : this.execute(spec, argv, true);
+        const { session, spec } = resolve(argv[0]);
+        const reply = session ? error("ERR Command not allowed inside a transaction") : this.execute(spec!, argv, true);
         // Inside a transaction nothing blocks (waitForKeys resolves at once), so a promise here is settled.
         replies.push(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
       }
@@ -333,6 +328,7 @@ export class Session implements ClientState {
 
   close(reply?: Reply): undefined {
     if (reply) this.write(reply);
+    this.flush(); // before the end, or the socket would refuse it
     this.socket.end();
     this.closed = true;
     return undefined;
@@ -349,19 +345,6 @@ export class Session implements ClientState {
     this.authenticated = this.requirepass() === "";
     return simple("RESET");
   }
-}
-
-const NAMES = new Map<string, string>();
-
-/** The lower-case command name, remembered per spelling (most clients send the same few). */
-function commandName(raw: Buffer): string {
-  const text = raw.toString("latin1");
-  let name = NAMES.get(text);
-  if (name === undefined) {
-    name = text.toLowerCase();
-    if (NAMES.size < 1024) NAMES.set(text, name);
-  }
-  return name;
 }
 
 /** AUTH [user] password: only the default user exists, as with requirepass in Redis 7. */
@@ -428,7 +411,14 @@ function select(s: Session, argv: Buffer[]): Reply {
   return OK;
 }
 
-const SESSION_COMMANDS: Record<string, { arity: number; noAuth?: boolean; run: SessionHandler }> = {
+interface SessionCommand {
+  arity: number;
+  noAuth?: boolean;
+  run: SessionHandler;
+}
+
+const SESSION_COMMANDS = new Map<string, SessionCommand>(
+  Object.entries({
   auth: { arity: -2, noAuth: true, run: auth },
   hello: { arity: -1, noAuth: true, run: hello },
   select: { arity: 2, run: select },
@@ -443,7 +433,73 @@ const SESSION_COMMANDS: Record<string, { arity: number; noAuth?: boolean; run: S
   psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
   unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
   punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
-};
+  } satisfies Record<string, SessionCommand>),
+);
+
+/** What a command name resolves to. */
+interface Resolved {
+  /** Lower case. */
+  name: string;
+  session: SessionCommand | undefined;
+  spec: CommandSpec | undefined;
+  /** Undefined for an unknown command. */
+  arity: number | undefined;
+  noAuth: boolean;
+  /** Queued inside MULTI rather than run at once. */
+  queued: boolean;
+  noMulti: boolean;
+  /** Allowed to a RESP2 client while subscribed. */
+  allowedSubscribed: boolean;
+}
+
+/** Commands a RESP2 client may send while subscribed. */
+const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
+/** Commands that run at once inside MULTI instead of being queued. */
+const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+function describe(name: string): Resolved {
+  const session = SESSION_COMMANDS.get(name);
+  const spec = COMMAND_TABLE.get(name);
+  return {
+    name,
+    session,
+    spec,
+    arity: session?.arity ?? spec?.arity,
+    noAuth: session?.noAuth ?? false,
+    queued: !NOT_QUEUED.has(name),
+    noMulti: spec?.flags.includes("no-multi") ?? false,
+    allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
+  };
+}
+
+// The known commands by name length and first letter (either case), so that a name is found
+// from its bytes without making a string of it first.
+const bucketOf = (length: number, first: number): number => length * 32 + (first & 31);
+const BUCKETS: Array<Array<{ bytes: Buffer; command: Resolved }>> = [];
+let longestName = 0;
+for (const name of new Set([...COMMAND_TABLE.keys(), ...SESSION_COMMANDS.keys()])) {
+  const bytes = Buffer.from(name, "latin1");
+  (BUCKETS[bucketOf(bytes.length, bytes[0])] ??= []).push({ bytes, command: describe(name) });
+  longestName = Math.max(longestName, bytes.length);
+}
+
+/** The command `raw` names, matched ASCII case-insensitively as Redis does. */
+function resolve(raw: Buffer): Resolved {
+  const bucket = raw.length > 0 && raw.length <= longestName ? BUCKETS[bucketOf(raw.length, raw[0])] : undefined;
+  if (bucket !== undefined) {
+    for (const { bytes, command } of bucket) if (sameName(raw, bytes)) return command;
+  }
+  return describe(raw.toString("latin1").toLowerCase());
+}
+
+/** Whether `raw` equals the lower-case `name` (of the same length) but for the case of ASCII letters. */
+function sameName(raw: Buffer, name: Buffer): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = raw[i];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name[i]) return false;
+  }
+  return true;
+}
 
 /** Session commands as COMMAND reports them (names and arities). */
-export const SESSION_COMMAND_NAMES = Object.entries(SESSION_COMMANDS).map(([name, c]) => ({ name, arity: c.arity }));
+export const SESSION_COMMAND_NAMES = [...SESSION_COMMANDS].map(([name, c]) => ({ name, arity: c.arity }));

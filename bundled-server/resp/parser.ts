@@ -105,8 +105,12 @@ const enum Mode {
 
 const EMPTY = Buffer.alloc(0);
 
-/** A run of 1 to 10 digits at `at` followed by \r\n, without leading zeros: its value and where the digits end. */
-function readDecimal(buf: Buffer, at: number): { value: number; end: number } | null {
+/**
+ * A run of 1 to 10 digits at `at` followed by \r\n, without leading zeros: its value, or -1.
+ * Where the digits end is left in `decimalEnd` (no object per number on the hot path).
+ */
+let decimalEnd = 0;
+function readDecimal(buf: Buffer, at: number): number {
   let value = 0;
   let i = at;
   for (; i < buf.length && i - at < 10; i++) {
@@ -114,9 +118,10 @@ function readDecimal(buf: Buffer, at: number): { value: number; end: number } | 
     if (c < 0x30 || c > 0x39) break;
     value = value * 10 + (c - 0x30);
   }
-  if (i === at || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return null;
-  if (buf[at] === 0x30 && i - at > 1) return null; // leading zeros: let the full parser refuse them as Redis does
-  return { value, end: i };
+  if (i === at || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return -1;
+  if (buf[at] === 0x30 && i - at > 1) return -1; // leading zeros: let the full parser refuse them as Redis does
+  decimalEnd = i;
+  return value;
 }
 
 export class RequestParser {
@@ -333,18 +338,19 @@ export class RequestParser {
     const buf = this.chunks[this.ci];
     let pos = this.off;
     if (buf[pos] !== STAR) return null;
-    const maxArgs = this.authRequired?.() ? UNAUTHENTICATED_MAX_MULTIBULK : this.limits.maxMultibulkLen;
-    const maxBulk = this.authRequired?.() ? UNAUTHENTICATED_MAX_BULK : this.limits.maxBulkLen;
+    const unauthenticated = this.authRequired !== undefined && this.authRequired();
+    const maxArgs = unauthenticated ? UNAUTHENTICATED_MAX_MULTIBULK : this.limits.maxMultibulkLen;
+    const maxBulk = unauthenticated ? UNAUTHENTICATED_MAX_BULK : this.limits.maxBulkLen;
     const count = readDecimal(buf, pos + 1);
-    if (count === null || count.value <= 0 || count.value > maxArgs) return null;
-    pos = count.end + 2;
-    const argv: Buffer[] = new Array(count.value);
-    for (let i = 0; i < count.value; i++) {
+    if (count <= 0 || count > maxArgs) return null;
+    pos = decimalEnd + 2;
+    const argv: Buffer[] = new Array(count);
+    for (let i = 0; i < count; i++) {
       if (pos >= buf.length || buf[pos] !== DOLLAR) return null;
       const len = readDecimal(buf, pos + 1);
-      if (len === null || len.value > maxBulk) return null;
-      const start = len.end + 2;
-      const end = start + len.value;
+      if (len < 0 || len > maxBulk) return null;
+      const start = decimalEnd + 2;
+      const end = start + len;
       if (end + 2 > buf.length) return null;
       argv[i] = buf.subarray(start, end);
       pos = end + 2;
