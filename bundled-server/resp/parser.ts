@@ -26,6 +26,7 @@
 // where the previous one stopped, and a bulk is copied once, when complete. Memory is what the
 // limits allow: unparsed bytes <= client-query-buffer-limit, a partial line <= 64 KB plus one
 // chunk, a partial bulk <= proto-max-bulk-len + 2.
+import { copyOf } from "../bytes.js";
 
 /** The protocol limits (redis.conf names in the comments). */
 export interface Limits {
@@ -157,6 +158,8 @@ export class RequestParser {
   private argvLen = 0;
 
   private error: ProtocolError | null = null;
+  /** The first argument of the last command parsed whole (see commandName). */
+  private lastName: Buffer = EMPTY;
 
   constructor(options: ParserOptions = {}) {
     const { authRequired, ...limits } = options;
@@ -352,11 +355,25 @@ export class RequestParser {
       const start = decimalEnd + 2;
       const end = start + len;
       if (end + 2 > buf.length) return null;
-      argv[i] = buf.subarray(start, end);
+      argv[i] = i === 0 ? this.commandName(buf, start, end) : buf.subarray(start, end);
       pos = end + 2;
     }
     this.consume(pos - this.off);
     return argv;
+  }
+
+  /**
+   * A command's first argument: the previous command's when the bytes are the same (clients
+   * mostly repeat a few commands), which saves making a Buffer per command.
+   */
+  private commandName(buf: Buffer, start: number, end: number): Buffer {
+    const last = this.lastName;
+    if (end - start === last.length) {
+      let i = 0;
+      while (i < last.length && buf[start + i] === last[i]) i++;
+      if (i === last.length) return last;
+    }
+    return (this.lastName = copyOf(buf, start, end));
   }
 
   // --- Errors ----------------------------------------------------------------------------
@@ -431,13 +448,7 @@ export class RequestParser {
     const c = this.chunks[this.ci];
     let out: Buffer;
     if (this.off + n <= c.length) {
-      if (n * 2 >= c.length) {
-        out = c.subarray(this.off, this.off + n);
-      } else {
-        out = Buffer.allocUnsafe(n);
-        if (n <= 64) for (let i = 0, o = this.off; i < n; i++) out[i] = c[o + i]; // faster than copy() when short
-        else c.copy(out, 0, this.off, this.off + n);
-      }
+      out = n * 2 >= c.length ? c.subarray(this.off, this.off + n) : copyOf(c, this.off, this.off + n);
     } else {
       out = this.peek(n);
     }
