@@ -67,12 +67,12 @@ function set(ctx: CommandContext, argv: Buffer[]): Reply {
 
   const key = toKey(argv[1]);
   const current = ctx.db.get(key, ctx.now);
-  let old: Reply = nil("bulk");
+  let old: Reply | undefined; // the GET option's reply
   if (flags & GET) {
     if (current && current.value.type !== "string") return WRONGTYPE;
-    if (current) old = bulk(current.value.v as Buffer);
+    old = current ? bulk(current.value.v as Buffer) : nil("bulk");
   }
-  if ((flags & NX && current) || (flags & XX && !current)) return flags & GET ? old : nil("bulk");
+  if ((flags & NX && current) || (flags & XX && !current)) return old ?? nil("bulk");
 
   store(ctx.db, key, str(argv[2]), ctx.now, at, (flags & KEEPTTL) !== 0);
   if (at !== undefined) {
@@ -83,7 +83,7 @@ function set(ctx: CommandContext, argv: Buffer[]): Reply {
   } else {
     ctx.propagate(argv);
   }
-  return flags & GET ? old : OK;
+  return old ?? OK;
 }
 
 function mget(ctx: CommandContext, argv: Buffer[]): Reply {
