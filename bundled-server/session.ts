@@ -110,7 +110,8 @@ export class Session implements ClientState {
       this.parser.push(chunk);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      // Over client-query-buffer-limit: Redis closes at once, without sending anything more.
+      // Over client-query-buffer-limit: Redis closes at once, without replying to this read.
+      this.flush();
       this.closed = true;
       this.socket.destroy();
       return;
@@ -419,20 +420,20 @@ interface SessionCommand {
 
 const SESSION_COMMANDS = new Map<string, SessionCommand>(
   Object.entries({
-  auth: { arity: -2, noAuth: true, run: auth },
-  hello: { arity: -1, noAuth: true, run: hello },
-  select: { arity: 2, run: select },
-  quit: { arity: -1, noAuth: true, run: (s) => s.close(OK) },
-  reset: { arity: 1, noAuth: true, run: (s) => s.reset() },
-  multi: { arity: 1, run: (s) => s.multiBegin() },
-  exec: { arity: 1, run: (s) => s.exec() },
-  discard: { arity: 1, run: (s) => s.discard() },
-  watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
-  unwatch: { arity: 1, run: (s) => s.unwatch() },
-  subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
-  psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
-  unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
-  punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
+    auth: { arity: -2, noAuth: true, run: auth },
+    hello: { arity: -1, noAuth: true, run: hello },
+    select: { arity: 2, run: select },
+    quit: { arity: -1, noAuth: true, run: (s) => s.close(OK) },
+    reset: { arity: 1, noAuth: true, run: (s) => s.reset() },
+    multi: { arity: 1, run: (s) => s.multiBegin() },
+    exec: { arity: 1, run: (s) => s.exec() },
+    discard: { arity: 1, run: (s) => s.discard() },
+    watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
+    unwatch: { arity: 1, run: (s) => s.unwatch() },
+    subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
+    psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
+    unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
+    punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
   } satisfies Record<string, SessionCommand>),
 );
 
@@ -457,7 +458,7 @@ const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "p
 /** Commands that run at once inside MULTI instead of being queued. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 
-function describe(name: string): Resolved {
+function describeCommand(name: string): Resolved {
   const session = SESSION_COMMANDS.get(name);
   const spec = COMMAND_TABLE.get(name);
   return {
@@ -479,7 +480,7 @@ const BUCKETS: Array<Array<{ bytes: Buffer; command: Resolved }>> = [];
 let longestName = 0;
 for (const name of new Set([...COMMAND_TABLE.keys(), ...SESSION_COMMANDS.keys()])) {
   const bytes = Buffer.from(name, "latin1");
-  (BUCKETS[bucketOf(bytes.length, bytes[0])] ??= []).push({ bytes, command: describe(name) });
+  (BUCKETS[bucketOf(bytes.length, bytes[0])] ??= []).push({ bytes, command: describeCommand(name) });
   longestName = Math.max(longestName, bytes.length);
 }
 
@@ -489,7 +490,7 @@ function resolve(raw: Buffer): Resolved {
   if (bucket !== undefined) {
     for (const { bytes, command } of bucket) if (sameName(raw, bytes)) return command;
   }
-  return describe(raw.toString("latin1").toLowerCase());
+  return describeCommand(raw.toString("latin1").toLowerCase());
 }
 
 /** Whether `raw` equals the lower-case `name` (of the same length) but for the case of ASCII letters. */
