@@ -65,8 +65,9 @@ export class Database {
     const old = this.entries.get(key);
     const expireAt = opts.keepTtl ? old?.expireAt : opts.expireAt;
     this.entries.set(key, expireAt === undefined ? { value } : { value, expireAt });
-    if (expireAt === undefined) this.expiring.delete(key);
-    else this.expiring.add(key);
+    // `expiring` holds exactly the keys whose entry has an expireAt.
+    if (expireAt !== undefined) this.expiring.add(key);
+    else if (old?.expireAt !== undefined) this.expiring.delete(key);
     this.touch(key);
   }
 
@@ -94,6 +95,7 @@ export class Database {
 
   /** Marks a key as modified in place (a collection that was changed), for WATCH. */
   touch(key: string): void {
+    if (this.watched.size === 0) return;
     const w = this.watched.get(key);
     if (w) w.version++;
   }

@@ -38,6 +38,8 @@ export class RedisServer implements ServerContext, ReplicationHost {
   private aof: Aof | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private nextClientId = 1;
+  /** Sessions with replies to write at the end of this event-loop iteration. */
+  private readonly unflushed = new Set<Session>();
   /** Writes of the running transaction, propagated together as MULTI ... EXEC. */
   private transactionWrites: Array<[number, Buffer[]]> | undefined;
   readonly stats = { connections: 0, commands: 0, expired: 0, dirty: 0 };
@@ -106,6 +108,22 @@ export class RedisServer implements ServerContext, ReplicationHost {
       this.replication.replicaOf(host, Number(port), history ?? null);
     }
   }
+
+  /**
+   * Has a session's replies written once every socket ready in this event-loop iteration has
+   * been read and its commands run, as Redis writes in beforeSleep: one write per connection
+   * per iteration, and on loopback a client woken by the first write is still busy reading
+   * when the next ones come, instead of sleeping and being woken again for each.
+   */
+  flushSoon(session: Session): void {
+    if (this.unflushed.size === 0) setImmediate(this.flushAll);
+    this.unflushed.add(session);
+  }
+
+  private readonly flushAll = (): void => {
+    for (const session of this.unflushed) session.flush();
+    this.unflushed.clear();
+  };
 
   get port(): number {
     const address = this.listener?.address();

@@ -5,24 +5,17 @@
 import type { Socket } from "node:net";
 import type { ClientState, CommandContext, CommandSpec } from "./command.js";
 import { toKey } from "./keyspace.js";
-import { encode } from "./resp/encode.js";
+import { ReplyBuffer } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
 import { ERR, OK, QUEUED, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
 import type { ReplicaClient } from "./replication/replication.js";
 import type { RedisServer } from "./server.js";
-
-/** Commands a RESP2 client may send while subscribed. */
-const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
-/** Commands that run at once inside MULTI instead of being queued. */
-const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 
 type SessionHandler = (s: Session, argv: Buffer[]) => Reply | Promise<Reply> | undefined;
 
 export class Session implements ClientState, ReplicaClient {
   name: string | null = null;
   woff = 0;
-  /** Waiting in a blocking command (BLPOP, WAIT): REPLICAOF disconnects such clients. */
-  blocked = false;
   db = 0;
   resp: 2 | 3 = 2;
   authenticated: boolean;
@@ -31,18 +24,22 @@ export class Session implements ClientState, ReplicaClient {
   readonly addr: string;
   readonly laddr: string;
   private readonly parser: RequestParser;
-  private readonly pending: Buffer[][] = [];
-  /** Index of the next command in `pending` (no shift(): a long pipeline stays linear). */
-  private next = 0;
-  private outbox: Buffer[] = [];
-  private running = false;
+  /** Replies not yet written: the server writes them at the end of the event-loop iteration. */
+  private readonly replies = new ReplyBuffer();
+  /**
+   * A command is blocked (BLPOP, WAIT): the ones pipelined after it wait in the parser, and
+   * REPLICAOF disconnects the client.
+   */
+  blocked = false;
   private closed = false;
   private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
   private readonly watched = new Map<string, { db: number; key: string; version: number }>();
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   private lastInteraction = Date.now();
-  private pendingFailure: ProtocolError | undefined;
+
+  /** Command names to commands, by this server's table (a Sentinel's is another). */
+  private readonly resolve: Resolver;
 
   constructor(
     readonly id: number,
@@ -52,6 +49,7 @@ export class Session implements ClientState, ReplicaClient {
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
     this.authenticated = server.config.get("requirepass") === "";
+    this.resolve = resolverFor(server.commands);
     this.parser = new RequestParser({
       maxBulkLen: server.config.int("proto-max-bulk-len"),
       maxQueryBuffer: server.config.int("client-query-buffer-limit"),
@@ -130,27 +128,56 @@ export class Session implements ClientState, ReplicaClient {
   }
 
   private onData(chunk: Buffer): void {
-    let commands: Buffer[][];
-    let failure: ProtocolError | undefined;
+    this.lastInteraction = Date.now(); // per read, as Redis stamps it
     try {
-      commands = this.parser.feed(chunk);
+      this.parser.push(chunk);
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      // Redis runs what came before the bad bytes, answers the error once and closes
-      // (or just closes, for an over-long query buffer).
-      failure = err;
-      commands = err.commands;
+      // Over client-query-buffer-limit: Redis closes at once, without replying to this read.
+      this.flush();
+      this.closed = true;
+      this.socket.destroy();
+      return;
     }
-    if (commands.length > 0) this.pending.push(...commands);
-    if (failure) this.pendingFailure = failure;
-    if (!this.running) void this.drain();
+    if (!this.blocked) this.runCommands();
   }
 
-  /** After the commands before it have run: the protocol error's reply, then the close. */
-  private fail(failure: ProtocolError): void {
-    if (failure.reply && !this.closed) this.socket.end(failure.reply);
-    else this.socket.destroy();
-    this.closed = true;
+  /**
+   * Runs the commands in the input one at a time, parsing each only after the previous one
+   * ran, as Redis does (AUTH lifts the unauthenticated limits for the next command), until
+   * the input is used up or a command blocks.
+   */
+  private runCommands(): void {
+    for (let argv = this.nextCommand(); argv !== null; argv = this.nextCommand()) {
+      const reply = this.dispatch(argv);
+      if (reply instanceof Promise) {
+        this.blocked = true;
+        void reply.then((r) => this.unblock(r));
+        return;
+      }
+      if (reply !== undefined) this.write(reply);
+    }
+  }
+
+  private unblock(reply: Reply): void {
+    this.blocked = false;
+    this.write(reply);
+    this.runCommands();
+  }
+
+  /** The next complete command, or null; bad input ends the connection after the earlier replies. */
+  private nextCommand(): Buffer[] | null {
+    if (this.closed) return null;
+    try {
+      return this.parser.next();
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.flush();
+      if (err.reply) this.socket.end(err.reply);
+      else this.socket.destroy();
+      this.closed = true;
+      return null;
+    }
   }
 
   private onClose(): void {
@@ -159,75 +186,46 @@ export class Session implements ClientState, ReplicaClient {
     this.server.forget(this);
   }
 
-  /** Runs the queued commands in order; the replies of a burst go out as one write. */
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.next < this.pending.length && !this.closed) {
-        const argv = this.pending[this.next++];
-        this.lastInteraction = Date.now();
-        let reply = this.dispatch(argv);
-        if (reply instanceof Promise) {
-          this.flush(); // send what is ready before blocking
-          this.blocked = true;
-          reply = await reply;
-          this.blocked = false;
-        }
-        if (reply !== undefined) this.write(reply);
-      }
-      this.pending.length = 0;
-      this.next = 0;
-      if (this.pendingFailure) {
-        this.flush();
-        this.fail(this.pendingFailure);
-      }
-    } finally {
-      this.flush();
-      this.running = false;
-    }
-  }
-
   private write(reply: Reply): void {
     if (this.closed) return;
-    this.outbox.push(encode(reply, this.resp));
-    if (!this.running) this.flush();
+    if (this.replies.empty) this.server.flushSoon(this);
+    this.replies.append(reply, this.resp);
   }
 
-  private flush(): void {
-    if (this.outbox.length === 0) return;
-    if (this.socket.writable) this.socket.write(this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox));
-    this.outbox = [];
+  /** Writes the pending replies to the socket (the server calls it once per event-loop iteration). */
+  flush(): void {
+    const bytes = this.replies.take();
+    if (bytes && this.socket.writable) this.socket.write(bytes);
   }
 
   /** One command: checks, then a session command, a queued one, or the command table. */
   private dispatch(argv: Buffer[]): Reply | Promise<Reply> | undefined {
-    const name = commandName(argv[0]);
+    const command = this.resolve(argv[0]);
+    const name = command.name;
     this.lastCommand = name;
-    const session = SESSION_COMMANDS[name];
-    const spec = this.server.commands.get(name);
-    const arity = session?.arity ?? spec?.arity;
 
-    if (this.resp === 2 && this.kind() === "pubsub" && !SUBSCRIBED_ALLOWED.has(name)) {
+    if (this.resp === 2 && !command.allowedSubscribed && this.kind() === "pubsub") {
       return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
+    const arity = command.arity;
     if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
-    if (!this.authenticated && !(session?.noAuth ?? false)) return this.refuse(error(ERR.noAuth));
-    const refusal = this.server.replicationRefusal(this.writes(name, spec), session !== undefined || (spec?.flags.includes("stale") ?? false), this);
+    if (!this.authenticated && !command.noAuth) return this.refuse(error(ERR.noAuth));
+    const refusal = this.server.replicationRefusal(this.writes(command), command.session !== undefined || (command.spec?.flags.includes("stale") ?? false), this);
     if (refusal) return this.refuse(error(refusal));
-    if (this.multi && !NOT_QUEUED.has(name)) {
-      if (spec?.flags.includes("no-multi")) return this.refuse(error(`ERR Command not allowed inside a transaction`));
+    if (this.multi && command.queued) {
+      if (command.noMulti) return this.refuse(error(`ERR Command not allowed inside a transaction`));
       this.multi.queue.push(argv);
       return QUEUED;
     }
-    if (session) return session.run(this, argv);
-    return this.execute(spec!, argv);
+    if (command.session) return command.session.run(this, argv);
+    return this.execute(command.spec!, argv);
   }
 
   /** Whether a command writes: a write command, or the EXEC of a transaction that has one. */
-  private writes(name: string, spec: CommandSpec | undefined): boolean {
-    if (spec) return spec.flags.includes("write");
-    return name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.server.commands.get(commandName(argv[0]))?.flags.includes("write"));
+  private writes(command: Resolved): boolean {
+    if (command.spec) return command.spec.flags.includes("write");
+    return command.name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.resolve(argv[0]).spec?.flags.includes("write"));
   }
 
   /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
@@ -290,8 +288,8 @@ export class Session implements ClientState, ReplicaClient {
     return this.server.transaction(() => {
       const replies: Reply[] = [];
       for (const argv of multi.queue) {
-        const spec = this.server.commands.get(argv[0].toString().toLowerCase())!;
-        const reply = SESSION_COMMANDS[spec?.name ?? ""] ? error("ERR Command not allowed inside a transaction") : this.execute(spec, argv, true);
+        const { session, spec } = this.resolve(argv[0]);
+        const reply = session ? error("ERR Command not allowed inside a transaction") : this.execute(spec!, argv, true);
         // Inside a transaction nothing blocks (waitForKeys resolves at once), so a promise here is settled.
         replies.push(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
       }
@@ -362,6 +360,7 @@ export class Session implements ClientState, ReplicaClient {
 
   close(reply?: Reply): undefined {
     if (reply) this.write(reply);
+    this.flush(); // before the end, or the socket would refuse it
     this.socket.end();
     this.closed = true;
     return undefined;
@@ -378,19 +377,6 @@ export class Session implements ClientState, ReplicaClient {
     this.authenticated = this.requirepass() === "";
     return simple("RESET");
   }
-}
-
-const NAMES = new Map<string, string>();
-
-/** The lower-case command name, remembered per spelling (most clients send the same few). */
-function commandName(raw: Buffer): string {
-  const text = raw.toString("latin1");
-  let name = NAMES.get(text);
-  if (name === undefined) {
-    name = text.toLowerCase();
-    if (NAMES.size < 1024) NAMES.set(text, name);
-  }
-  return name;
 }
 
 /** AUTH [user] password: only the default user exists, as with requirepass in Redis 7. */
@@ -457,6 +443,12 @@ function select(s: Session, argv: Buffer[]): Reply {
   return OK;
 }
 
+interface SessionCommand {
+  arity: number;
+  noAuth?: boolean;
+  run: SessionHandler;
+}
+
 /** PSYNC / SYNC: the connection becomes a replica's; what follows is the stream, not replies. */
 function sync(s: Session, argv: Buffer[]): Reply | undefined {
   const problem = s.replication().sync(s, argv);
@@ -470,25 +462,104 @@ function replconf(s: Session, argv: Buffer[]): Reply | undefined {
   return reply.startsWith("-") ? error(reply.slice(1)) : simple(reply.slice(1));
 }
 
-const SESSION_COMMANDS: Record<string, { arity: number; noAuth?: boolean; run: SessionHandler }> = {
-  psync: { arity: -3, run: sync },
-  sync: { arity: 1, run: sync },
-  replconf: { arity: -1, run: replconf },
-  auth: { arity: -2, noAuth: true, run: auth },
-  hello: { arity: -1, noAuth: true, run: hello },
-  select: { arity: 2, run: select },
-  quit: { arity: -1, noAuth: true, run: (s) => s.close(OK) },
-  reset: { arity: 1, noAuth: true, run: (s) => s.reset() },
-  multi: { arity: 1, run: (s) => s.multiBegin() },
-  exec: { arity: 1, run: (s) => s.exec() },
-  discard: { arity: 1, run: (s) => s.discard() },
-  watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
-  unwatch: { arity: 1, run: (s) => s.unwatch() },
-  subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
-  psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
-  unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
-  punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
-};
+const SESSION_COMMANDS = new Map<string, SessionCommand>(
+  Object.entries({
+    psync: { arity: -3, run: sync },
+    sync: { arity: 1, run: sync },
+    replconf: { arity: -1, run: replconf },
+    auth: { arity: -2, noAuth: true, run: auth },
+    hello: { arity: -1, noAuth: true, run: hello },
+    select: { arity: 2, run: select },
+    quit: { arity: -1, noAuth: true, run: (s) => s.close(OK) },
+    reset: { arity: 1, noAuth: true, run: (s) => s.reset() },
+    multi: { arity: 1, run: (s) => s.multiBegin() },
+    exec: { arity: 1, run: (s) => s.exec() },
+    discard: { arity: 1, run: (s) => s.discard() },
+    watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
+    unwatch: { arity: 1, run: (s) => s.unwatch() },
+    subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
+    psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
+    unsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, false) },
+    punsubscribe: { arity: -1, run: (s, argv) => s.unsubscribe(argv, true) },
+  } satisfies Record<string, SessionCommand>),
+);
+
+/** What a command name resolves to. */
+interface Resolved {
+  /** Lower case. */
+  name: string;
+  session: SessionCommand | undefined;
+  spec: CommandSpec | undefined;
+  /** Undefined for an unknown command. */
+  arity: number | undefined;
+  noAuth: boolean;
+  /** Queued inside MULTI rather than run at once. */
+  queued: boolean;
+  noMulti: boolean;
+  /** Allowed to a RESP2 client while subscribed. */
+  allowedSubscribed: boolean;
+}
+
+/** Commands a RESP2 client may send while subscribed. */
+const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
+/** Commands that run at once inside MULTI instead of being queued. */
+const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+function describeCommand(table: CommandTable, name: string): Resolved {
+  const session = SESSION_COMMANDS.get(name);
+  const spec = table.get(name);
+  return {
+    name,
+    session,
+    spec,
+    arity: session?.arity ?? spec?.arity,
+    noAuth: session?.noAuth ?? false,
+    queued: !NOT_QUEUED.has(name),
+    noMulti: spec?.flags.includes("no-multi") ?? false,
+    allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
+  };
+}
+
+type CommandTable = ReadonlyMap<string, CommandSpec>;
+type Resolver = (raw: Buffer) => Resolved;
+
+const RESOLVERS = new WeakMap<CommandTable, Resolver>();
+
+/**
+ * How a command name resolves against a table (a server's, or a Sentinel's): the known names
+ * by length and first letter (either case), so that a name is found from its bytes without
+ * making a string of it first.
+ */
+function resolverFor(table: CommandTable): Resolver {
+  const cached = RESOLVERS.get(table);
+  if (cached) return cached;
+  const bucketOf = (length: number, first: number): number => length * 32 + (first & 31);
+  const buckets: Array<Array<{ bytes: Buffer; command: Resolved }>> = [];
+  let longestName = 0;
+  for (const name of new Set([...table.keys(), ...SESSION_COMMANDS.keys()])) {
+    const bytes = Buffer.from(name, "latin1");
+    (buckets[bucketOf(bytes.length, bytes[0])] ??= []).push({ bytes, command: describeCommand(table, name) });
+    longestName = Math.max(longestName, bytes.length);
+  }
+  const resolve = (raw: Buffer): Resolved => {
+    const bucket = raw.length > 0 && raw.length <= longestName ? buckets[bucketOf(raw.length, raw[0])] : undefined;
+    if (bucket !== undefined) {
+      for (const { bytes, command } of bucket) if (sameName(raw, bytes)) return command;
+    }
+    return describeCommand(table, raw.toString("latin1").toLowerCase());
+  };
+  RESOLVERS.set(table, resolve);
+  return resolve;
+}
+
+/** Whether `raw` equals the lower-case `name` (of the same length) but for the case of ASCII letters. */
+function sameName(raw: Buffer, name: Buffer): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = raw[i];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name[i]) return false;
+  }
+  return true;
+}
 
 /** Session commands as COMMAND reports them (names and arities). */
-export const SESSION_COMMAND_NAMES = Object.entries(SESSION_COMMANDS).map(([name, c]) => ({ name, arity: c.arity }));
+export const SESSION_COMMAND_NAMES = [...SESSION_COMMANDS].map(([name, c]) => ({ name, arity: c.arity }));

@@ -2,6 +2,7 @@
 // them. An emptied hash is deleted. Fields keep insertion order (a field updated in place keeps
 // its place), which is the order Redis's listpack encoding (up to 128 fields of at most 64
 // bytes) lists them in; bigger hashes are hash tables in Redis, whose order cannot be matched.
+import { copyOf } from "../bytes.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { fromKey, toKey } from "../keyspace.js";
 import { ERR, bulk, error, int, map, nil, type Reply } from "../resp/reply.js";
@@ -18,7 +19,7 @@ function hset(ctx: CommandContext, argv: Buffer[]): Reply {
   for (let j = 2; j < argv.length; j += 2) {
     const field = toKey(argv[j]);
     if (!h.has(field)) created++;
-    h.set(field, Buffer.from(argv[j + 1]));
+    h.set(field, copyOf(argv[j + 1]));
   }
   if (existing === undefined) ctx.db.set(key, { type: "hash", v: h });
   else ctx.db.touch(key);

@@ -1,6 +1,7 @@
 // List commands: LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN, LINDEX, LREM, BLPOP, BRPOP, as Redis
 // 7.0's t_list.c does them. An emptied list is deleted. Pushes signal the key ready, so blocked
 // BLPOP / BRPOP clients retry; a blocking pop is replicated as LPOP key / RPOP key.
+import { copyOf } from "../bytes.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { toKey } from "../keyspace.js";
 import { ERR, array, bulk, error, int, nil, type Reply } from "../resp/reply.js";
@@ -50,11 +51,11 @@ function push(ctx: CommandContext, argv: Buffer[], where: Where): Reply {
   let list: Buffer[];
   if (where === "tail") {
     list = old;
-    for (let j = 2; j < argv.length; j++) list.push(Buffer.from(argv[j]));
+    for (let j = 2; j < argv.length; j++) list.push(copyOf(argv[j]));
   } else {
     // LPUSH a b c leaves c first.
     list = [];
-    for (let j = argv.length - 1; j >= 2; j--) list.push(Buffer.from(argv[j]));
+    for (let j = argv.length - 1; j >= 2; j--) list.push(copyOf(argv[j]));
     for (const item of old) list.push(item);
   }
   if (entry) {

@@ -1,12 +1,13 @@
 // String commands: GET, SET, MGET, MSET, SETNX, GETSET, GETDEL, INCR, INCRBY, DECR, DECRBY,
 // APPEND, STRLEN, as Redis 7.0's t_string.c does them, replies, errors and propagation alike.
+import { copyOf } from "../bytes.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { parseMemory } from "../config.js";
 import { toKey, type Value } from "../keyspace.js";
 import { ERR, OK, array, bulk, error, int, nil, type Reply } from "../resp/reply.js";
 import { LLONG_MAX, LLONG_MIN, WRONG, WRONGTYPE, getLongLong, isOpt, isReply, lookup, store, string2ll } from "./args.js";
 
-const str = (v: Buffer): Value => ({ type: "string", v: Buffer.from(v) });
+const str = (v: Buffer): Value => ({ type: "string", v: copyOf(v) });
 const B = (s: string) => Buffer.from(s);
 
 function get(ctx: CommandContext, argv: Buffer[]): Reply {
@@ -66,12 +67,12 @@ function set(ctx: CommandContext, argv: Buffer[]): Reply {
 
   const key = toKey(argv[1]);
   const current = ctx.db.get(key, ctx.now);
-  let old: Reply = nil("bulk");
+  let old: Reply | undefined; // the GET option's reply
   if (flags & GET) {
     if (current && current.value.type !== "string") return WRONGTYPE;
-    if (current) old = bulk(current.value.v as Buffer);
+    old = current ? bulk(current.value.v as Buffer) : nil("bulk");
   }
-  if ((flags & NX && current) || (flags & XX && !current)) return flags & GET ? old : nil("bulk");
+  if ((flags & NX && current) || (flags & XX && !current)) return old ?? nil("bulk");
 
   store(ctx.db, key, str(argv[2]), ctx.now, at, (flags & KEEPTTL) !== 0);
   if (at !== undefined) {
@@ -82,7 +83,7 @@ function set(ctx: CommandContext, argv: Buffer[]): Reply {
   } else {
     ctx.propagate(argv);
   }
-  return flags & GET ? old : OK;
+  return old ?? OK;
 }
 
 function mget(ctx: CommandContext, argv: Buffer[]): Reply {
@@ -171,7 +172,7 @@ function append(ctx: CommandContext, argv: Buffer[]): Reply {
   const v = lookup(ctx.db, key, ctx.now, "string");
   if (v === WRONG) return WRONGTYPE;
   let next: Buffer;
-  if (v === undefined) next = Buffer.from(argv[2]);
+  if (v === undefined) next = copyOf(argv[2]);
   else {
     if (v.length + argv[2].length > maxBulkLen(ctx)) return error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
     next = Buffer.concat([v, argv[2]]);

@@ -182,6 +182,24 @@ class Writer {
     this.buf[this.pos++] = 10;
   }
 
+  /** `type`, a safe integer and CRLF (a length, count or integer line), without building a string. */
+  line(type: number, n: number): void {
+    this.room(20); // type, sign, 16 digits, CRLF
+    const buf = this.buf;
+    buf[this.pos++] = type;
+    if (n < 0) {
+      buf[this.pos++] = 0x2d;
+      n = -n;
+    }
+    let digits = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    const end = this.pos + digits;
+    for (let i = end - 1; i >= this.pos; i--, n = Math.floor(n / 10)) buf[i] = 0x30 + (n % 10);
+    buf[end] = 13;
+    buf[end + 1] = 10;
+    this.pos = end + 2;
+  }
+
   /** Everything as one buffer. */
   one(): Buffer {
     if (this.parts.length === 0) return this.buf.subarray(0, this.pos);
@@ -204,12 +222,21 @@ function oneLine(s: string): string {
 function intText(n: number | bigint): string {
   if (typeof n === "bigint") return n.toString();
   if (!Number.isInteger(n)) throw new TypeError(`integer reply is not an integer: ${n}`);
-  return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
+  return BigInt(n).toString();
 }
+
+const OK_BYTES = Buffer.from("+OK\r\n");
+const COLON = 0x3a;
+const DOLLAR = 0x24;
+const STAR = 0x2a;
 
 function put(w: Writer, r: Reply, resp: 2 | 3): void {
   switch (r.t) {
     case "simple":
+      if (r.s === "OK") {
+        w.bytes(OK_BYTES);
+        return;
+      }
       w.ascii("+");
       w.text(oneLine(r.s));
       w.crlf();
@@ -221,14 +248,15 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
       w.crlf();
       return;
     case "int":
-      w.ascii(":" + intText(r.n) + "\r\n");
+      if (typeof r.n === "number" && Number.isSafeInteger(r.n)) w.line(COLON, r.n);
+      else w.ascii(":" + intText(r.n) + "\r\n");
       return;
     case "bulk":
       if (r.b === null) {
         w.ascii(resp === 3 ? "_\r\n" : "$-1\r\n");
         return;
       }
-      w.ascii("$" + r.b.length + "\r\n");
+      w.line(DOLLAR, r.b.length);
       w.bytes(r.b);
       w.crlf();
       return;
@@ -237,7 +265,7 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
         w.ascii(resp === 3 ? "_\r\n" : "*-1\r\n");
         return;
       }
-      w.ascii("*" + r.items.length + "\r\n");
+      w.line(STAR, r.items.length);
       for (const item of r.items) put(w, item, resp);
       return;
     case "map":
@@ -285,17 +313,36 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
 
 /** The bytes Redis sends for `reply` to a client speaking `resp`. */
 export function encode(reply: Reply, resp: 2 | 3): Buffer {
-  // Common single-line replies skip the writer.
-  if (reply.t === "simple" && reply.s === "OK") return OK_BYTES;
-  if (reply.t === "int" && typeof reply.n === "number" && (reply.n === 0 || reply.n === 1)) return reply.n === 0 ? ZERO_BYTES : ONE_BYTES;
   const w = new Writer();
   put(w, reply, resp);
   return w.one();
 }
 
-const OK_BYTES = Buffer.from("+OK\r\n");
-const ZERO_BYTES = Buffer.from(":0\r\n");
-const ONE_BYTES = Buffer.from(":1\r\n");
+/**
+ * A connection's replies until they are written: encoded back to back into one buffer, so a
+ * pipelined burst costs one allocation and one socket write instead of one of each per reply.
+ * Each burst's buffer is sized after the previous burst.
+ */
+export class ReplyBuffer {
+  private writer: Writer | undefined;
+  private size = 256;
+
+  get empty(): boolean {
+    return this.writer === undefined;
+  }
+
+  append(reply: Reply, resp: 2 | 3): void {
+    put((this.writer ??= new Writer(Infinity, Infinity, this.size)), reply, resp);
+  }
+
+  /** The bytes appended since the last take (undefined when none); the buffer starts anew. */
+  take(): Buffer | undefined {
+    const bytes = this.writer?.one();
+    this.writer = undefined;
+    if (bytes) this.size = Math.min(Math.max(bytes.length, 256), 64 * 1024);
+    return bytes;
+  }
+}
 
 /**
  * The same bytes as `encode`, as a list of buffers for a streaming write (socket.cork(); write

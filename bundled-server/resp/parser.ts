@@ -26,6 +26,7 @@
 // where the previous one stopped, and a bulk is copied once, when complete. Memory is what the
 // limits allow: unparsed bytes <= client-query-buffer-limit, a partial line <= 64 KB plus one
 // chunk, a partial bulk <= proto-max-bulk-len + 2.
+import { copyOf } from "../bytes.js";
 
 /** The protocol limits (redis.conf names in the comments). */
 export interface Limits {
@@ -105,8 +106,12 @@ const enum Mode {
 
 const EMPTY = Buffer.alloc(0);
 
-/** A run of 1 to 10 digits at `at` followed by \r\n, without leading zeros: its value and where the digits end. */
-function readDecimal(buf: Buffer, at: number): { value: number; end: number } | null {
+/**
+ * A run of 1 to 10 digits at `at` followed by \r\n, without leading zeros: its value, or -1.
+ * Where the digits end is left in `decimalEnd` (no object per number on the hot path).
+ */
+let decimalEnd = 0;
+function readDecimal(buf: Buffer, at: number): number {
   let value = 0;
   let i = at;
   for (; i < buf.length && i - at < 10; i++) {
@@ -114,9 +119,10 @@ function readDecimal(buf: Buffer, at: number): { value: number; end: number } | 
     if (c < 0x30 || c > 0x39) break;
     value = value * 10 + (c - 0x30);
   }
-  if (i === at || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return null;
-  if (buf[at] === 0x30 && i - at > 1) return null; // leading zeros: let the full parser refuse them as Redis does
-  return { value, end: i };
+  if (i === at || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return -1;
+  if (buf[at] === 0x30 && i - at > 1) return -1; // leading zeros: let the full parser refuse them as Redis does
+  decimalEnd = i;
+  return value;
 }
 
 export class RequestParser {
@@ -152,6 +158,8 @@ export class RequestParser {
   private argvLen = 0;
 
   private error: ProtocolError | null = null;
+  /** The first argument of the last command parsed whole (see commandName). */
+  private lastName: Buffer = EMPTY;
 
   constructor(options: ParserOptions = {}) {
     const { authRequired, ...limits } = options;
@@ -333,24 +341,39 @@ export class RequestParser {
     const buf = this.chunks[this.ci];
     let pos = this.off;
     if (buf[pos] !== STAR) return null;
-    const maxArgs = this.authRequired?.() ? UNAUTHENTICATED_MAX_MULTIBULK : this.limits.maxMultibulkLen;
-    const maxBulk = this.authRequired?.() ? UNAUTHENTICATED_MAX_BULK : this.limits.maxBulkLen;
+    const unauthenticated = this.authRequired !== undefined && this.authRequired();
+    const maxArgs = unauthenticated ? UNAUTHENTICATED_MAX_MULTIBULK : this.limits.maxMultibulkLen;
+    const maxBulk = unauthenticated ? UNAUTHENTICATED_MAX_BULK : this.limits.maxBulkLen;
     const count = readDecimal(buf, pos + 1);
-    if (count === null || count.value <= 0 || count.value > maxArgs) return null;
-    pos = count.end + 2;
-    const argv: Buffer[] = new Array(count.value);
-    for (let i = 0; i < count.value; i++) {
+    if (count <= 0 || count > maxArgs) return null;
+    pos = decimalEnd + 2;
+    const argv: Buffer[] = new Array(count);
+    for (let i = 0; i < count; i++) {
       if (pos >= buf.length || buf[pos] !== DOLLAR) return null;
       const len = readDecimal(buf, pos + 1);
-      if (len === null || len.value > maxBulk) return null;
-      const start = len.end + 2;
-      const end = start + len.value;
+      if (len < 0 || len > maxBulk) return null;
+      const start = decimalEnd + 2;
+      const end = start + len;
       if (end + 2 > buf.length) return null;
-      argv[i] = buf.subarray(start, end);
+      argv[i] = i === 0 ? this.commandName(buf, start, end) : buf.subarray(start, end);
       pos = end + 2;
     }
     this.consume(pos - this.off);
     return argv;
+  }
+
+  /**
+   * A command's first argument: the previous command's when the bytes are the same (clients
+   * mostly repeat a few commands), which saves making a Buffer per command.
+   */
+  private commandName(buf: Buffer, start: number, end: number): Buffer {
+    const last = this.lastName;
+    if (end - start === last.length) {
+      let i = 0;
+      while (i < last.length && buf[start + i] === last[i]) i++;
+      if (i === last.length) return last;
+    }
+    return (this.lastName = copyOf(buf, start, end));
   }
 
   // --- Errors ----------------------------------------------------------------------------
@@ -425,13 +448,7 @@ export class RequestParser {
     const c = this.chunks[this.ci];
     let out: Buffer;
     if (this.off + n <= c.length) {
-      if (n * 2 >= c.length) {
-        out = c.subarray(this.off, this.off + n);
-      } else {
-        out = Buffer.allocUnsafe(n);
-        if (n <= 64) for (let i = 0, o = this.off; i < n; i++) out[i] = c[o + i]; // faster than copy() when short
-        else c.copy(out, 0, this.off, this.off + n);
-      }
+      out = n * 2 >= c.length ? c.subarray(this.off, this.off + n) : copyOf(c, this.off, this.off + n);
     } else {
       out = this.peek(n);
     }

@@ -47,6 +47,12 @@ describe("differential: protocol and connection", function () {
     });
   }
 
+  it("QUIT answers after the replies pipelined before it, then the connection closes", async () => {
+    await both.sameRaw("PING\r\nQUIT\r\n"); // +PONG
+    await both.sameRaw(""); // +OK
+    await both.sameRaw(""); // "<closed>"
+  });
+
   it("SELECT and the 16 databases", async () => {
     await both.same("SET", "k", "0");
     await both.same("SELECT", "3");

@@ -2,7 +2,7 @@
 // expectations were observed on redis-server 7.0.15; the double table is glibc's "%.17g").
 import assert from "node:assert/strict";
 import { DEFAULT_LIMITS, ProtocolError, RequestParser, splitArgs, string2ll, type ParserOptions } from "../../bundled-server/resp/parser.js";
-import { encode, encodeCommand, encodeParts, formatDouble } from "../../bundled-server/resp/encode.js";
+import { ReplyBuffer, encode, encodeCommand, encodeParts, formatDouble } from "../../bundled-server/resp/encode.js";
 import { array, bool, bulk, bulks, double, error, int, map, nil, push, set, simple, verbatim, NIL, NIL_ARRAY, OK, type Reply } from "../../bundled-server/resp/reply.js";
 
 const B = (s: string): Buffer => Buffer.from(s, "latin1");
@@ -394,6 +394,7 @@ describe("resp encoder", () => {
     assert.deepEqual(both(int(9223372036854775807n))[0], ":9223372036854775807\r\n");
     assert.deepEqual(both(int(-9223372036854775808n))[0], ":-9223372036854775808\r\n");
     assert.deepEqual(both(int(2 ** 60))[0], ":1152921504606846976\r\n");
+    assert.deepEqual(both(int(-(2 ** 53 - 1)))[0], ":-9007199254740991\r\n");
     assert.deepEqual(both(bulk("foo")), ["$3\r\nfoo\r\n", "$3\r\nfoo\r\n"]);
     assert.deepEqual(both(bulk("")), ["$0\r\n\r\n", "$0\r\n\r\n"]);
     assert.deepEqual(both(bulk(B("a\r\n\0\xff"))), ["$5\r\na\r\n\0\xff\r\n", "$5\r\na\r\n\0\xff\r\n"]);
@@ -461,6 +462,19 @@ describe("resp encoder", () => {
       assert.ok(parts.every((p) => p.length > 0 && (p === big || p.length <= 64 * 1024)));
     }
     assert.deepEqual(encodeParts(OK, 2).map(String), ["+OK\r\n"]);
+  });
+
+  it("ReplyBuffer gives a burst's replies as one buffer, then starts anew", () => {
+    const replies = [OK, bulk("v"), int(10), NIL, bulk(Buffer.alloc(5000, 0x61)), array([int(-7), simple("PONG")])];
+    const out = new ReplyBuffer();
+    assert.equal(out.take(), undefined);
+    for (const resp of [2, 3] as const) {
+      for (const r of replies) out.append(r, resp);
+      assert.ok(!out.empty);
+      assert.ok(out.take()!.equals(Buffer.concat(replies.map((r) => encode(r, resp)))));
+      assert.ok(out.empty);
+      assert.equal(out.take(), undefined);
+    }
   });
 
   it("encodeCommand writes a RESP array of bulk strings that parses back", () => {
