@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { opsToEdn } from "../history/edn.js";
+import { writeReports } from "../report/index.js";
 import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
@@ -118,6 +119,12 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
     checkers: storeArtifacts(runDir, checked.checkers),
   };
   writeJson(join(runDir, FILES.results), results);
+  // The reports are for people and CI; failing to draw them must not change the verdict.
+  try {
+    await writeReports(runDir, { history, results });
+  } catch (err) {
+    log(`reports not written: ${describe(err)}`);
+  }
   return { runDir, results };
 }
 
