@@ -20,11 +20,14 @@ try {
     files = await writeReports(fixture.dir);
     runs.push((performance.now() - t0) / 1000);
   }
-  const mb = (f: string) => (statSync(f).size / 1e6).toFixed(2);
+  const mb = (f: string) => {
+    const n = statSync(f).size;
+    return n >= 1e5 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`;
+  };
   console.log(`report of a ${OPS.toLocaleString("en")}-op history (${fixture.history.length.toLocaleString("en")} lines, ${(history / 1e6).toFixed(1)} MB; ${fixture.partitions.length} partitions with failovers; ${fixture.lost.toLocaleString("en")} lost writes), node ${process.version}`);
   console.log(`| report | seconds (best of 3; all: ${runs.map((s) => s.toFixed(2)).join(", ")}) | size |`);
   console.log("|---|---|---|");
-  console.log(`| report.html + junit.xml + summary.md, from the run folder | ${Math.min(...runs).toFixed(2)} s | ${files.map((f) => `${f.split("/").pop()} ${mb(f)} MB`).join(", ")} |`);
+  console.log(`| report.html + junit.xml + summary.md, from the run folder | ${Math.min(...runs).toFixed(2)} s | ${files.map((f) => `${f.split("/").pop()} ${mb(f)}`).join(", ")} |`);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

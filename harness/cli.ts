@@ -23,8 +23,11 @@ import { CHECKERS, type CheckerName, type Spec } from "./spec.js";
 import { FILES, listRuns, readResults, writeJson, type RunResults } from "./store.js";
 import { formatSummary, verdictWord } from "./summary.js";
 import { archiveRun } from "../report/archive.js";
-import { writeReports } from "../report/index.js";
-import { DEFAULT_PORT, serve } from "../report/serve.js";
+
+/** The reports (and their charting library) are loaded only by the commands that draw them. */
+const reports = () => import("../report/index.js");
+/** `redline serve`'s port on 127.0.0.1. */
+const DEFAULT_PORT = 8421;
 
 class UsageError extends Error {}
 
@@ -140,7 +143,7 @@ program
       checkers: storeArtifacts(outDir, checked.checkers),
     };
     writeJson(join(outDir, FILES.results), results);
-    await writeReports(outDir, { history, results });
+    await (await reports()).writeReports(outDir, { history, results });
     process.stdout.write(formatSummary(results, outDir) + "\n");
     process.exitCode = exitCodeFor(results.valid);
   });
@@ -193,7 +196,7 @@ program
   .argument("<run-folder>", "the run folder")
   .action(async (dir: string) => {
     if (!existsSync(join(dir, FILES.results))) throw new UsageError(`${dir}: not a checked run folder (no ${FILES.results}); \`redline check ${dir}\` checks it and writes the reports`);
-    for (const file of await writeReports(resolve(dir))) process.stdout.write(`${file}\n`);
+    for (const file of await (await reports()).writeReports(resolve(dir))) process.stdout.write(`${file}\n`);
   });
 
 program
@@ -214,6 +217,7 @@ program
   .action(async (options: { resultsDir: string; port: string }) => {
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${options.port}' is not a port number`);
+    const { serve } = await import("../report/serve.js");
     const running = await serve({ resultsDir: options.resultsDir, port });
     process.stdout.write(`redline: serving ${resolve(options.resultsDir)} at ${running.url} (Ctrl-C stops)\n`);
     await new Promise<void>((done) => {

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 import { opsToEdn } from "../history/edn.js";
-import { writeReports } from "../report/index.js";
 import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";
@@ -121,6 +120,8 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
   writeJson(join(runDir, FILES.results), results);
   // The reports are for people and CI; failing to draw them must not change the verdict.
   try {
+    // Loaded here, not at the top: the charting library is only needed once a run has ended.
+    const { writeReports } = await import("../report/index.js");
     await writeReports(runDir, { history, results });
   } catch (err) {
     log(`reports not written: ${describe(err)}`);

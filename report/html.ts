@@ -84,7 +84,7 @@ table.list td{font-variant-numeric:tabular-nums}
 .facts,.note,.more{color:#444}
 .note{font-style:italic}
 .none{color:#888}
-pre{background:#f7f7f7;border:1px solid #eee;padding:8px;overflow:auto;max-height:420px;font-size:12px}
+pre{background:#f7f7f7;border:1px solid #eee;padding:8px;overflow:auto;max-height:420px;font-size:12px;white-space:pre-wrap;word-break:break-word}
 figure.chart{margin:8px 0 14px}
 figure.chart .svg{overflow-x:auto}
 figure.chart svg{max-width:none}
@@ -302,6 +302,7 @@ function topologySection(data: RunData): string {
     const parts: string[] = [];
     const type = String(topo.type ?? "?");
     let shape = type;
+    if (type === "standalone") shape = "1 node";
     if (type === "replication") shape = `1 primary + ${str(topo.replicas)} replicas`;
     if (type === "sentinel") shape = `1 primary + ${str(topo.replicas)} replicas + ${str(topo.sentinels)} sentinels`;
     parts.push(`<strong>${esc(str(s.target))}</strong> ${esc(type)}: ${esc(shape)}`);
@@ -313,7 +314,7 @@ function topologySection(data: RunData): string {
     const n = isRecord(s.nemesis) ? s.nemesis : {};
     const faults = Array.isArray(n.faults) ? n.faults.map(str).join(", ") : str(n.faults);
     const partitions = Array.isArray(n.partitions) && (Array.isArray(n.faults) ? n.faults.includes("partition") : false) ? ` (shapes ${n.partitions.map(str).join(", ")})` : "";
-    parts.push(`nemesis <strong>${esc(faults)}</strong>${esc(partitions)}: ${esc(str(n.mode))}, every ${esc(str(n.interval))} s for ${esc(str(n.duration))} s`);
+    parts.push(faults === "none" || faults === "" ? "no nemesis" : `nemesis <strong>${esc(faults)}</strong>${esc(partitions)}: ${esc(str(n.mode))}, every ${esc(str(n.interval))} s for ${esc(str(n.duration))} s`);
     parts.push(`${esc(str(s["time-limit"]))} s of workload; seed ${esc(str(s.seed))}`);
     summary = `<ul class="story">${parts.map((p) => `<li>${p}</li>`).join("")}</ul>`;
   } else summary = `<p class="note">No test.yaml: the history was checked outside a run folder.</p>`;

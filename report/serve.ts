@@ -17,7 +17,6 @@ import { count, esc, verdictClass, verdictWord } from "./format.js";
 import { renderReports } from "./index.js";
 import { loadRun, REPORT_FILES, runFiles } from "./run-data.js";
 
-export const DEFAULT_PORT = 8421;
 const HOST = "127.0.0.1";
 /** Runs listed per page. */
 const PAGE_SIZE = 200;
@@ -25,8 +24,8 @@ const MAX_URL = 2048;
 
 export interface ServeOptions {
   resultsDir: string;
-  /** 0 picks a free port. */
-  port?: number;
+  /** 0 picks a free port (the CLI's default is 8421). */
+  port: number;
 }
 
 export interface RunningServer {
@@ -56,7 +55,7 @@ const TYPES: Record<string, string> = {
 
 export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const root = resolve(opts.resultsDir);
-  let port = opts.port ?? DEFAULT_PORT;
+  let port = opts.port;
   let rendering: Promise<unknown> = Promise.resolve();
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

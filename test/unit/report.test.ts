@@ -238,6 +238,25 @@ describe("report: the run's reports", function () {
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it("a run that never got going (no ops, an error) still gets a report that says so", async () => {
+    const results: RunResults = { name: "broken", valid: "unknown", startedAt: "2026-11-24T07:00:00.000Z", finishedAt: "2026-11-24T07:00:01.000Z", error: "target never became ready", opCounts: { invoke: 0, ok: 0, fail: 0, info: 0, nemesis: 0 }, checkers: {} };
+    const r = await renderReports({ results, history: [], nodes: [], files: [], sentinelLogs: new Map(), notes: [] });
+    assert.match(r.html, /<tr data-checker="run" data-verdict="unknown"><td>run<\/td><td><span class="badge unknown">error<\/span><\/td><td class="why">target never became ready/);
+    assert.match(r.html, /No nemesis fault in the history/);
+    assert.match(r.junit, /<testcase name="run"/);
+  });
+
+  it("the linearizability checker's section points at its counterexample view", async () => {
+    const d = ctxFor(dir);
+    const html = await renderChecker(
+      "linearizable",
+      { valid: false, summary: "1 of 1 keys not linearizable (x)", details: { model: "kv", partitions: 1, ops: 4, elapsedMs: 3, explanation: ["x: read -> 1 (process 2, index 6) cannot be linearized"], view: "linearizability.html" } },
+      { ...d, fileLink: (path, text) => (path === "linearizability.html" ? `<a href="${path}">${text}</a>` : undefined) },
+    );
+    assert.match(html, /Open <a href="linearizability.html">the linearizability view<\/a>/);
+    assert.match(html, /<pre class="counterexample">x: read -&gt; 1 \(process 2, index 6\) cannot be linearized<\/pre>/);
+  });
+
   it("re-renders to the same bytes (a report is a function of the run folder)", async () => {
     await writeReports(dir);
     assert.equal(readFileSync(join(dir, "report.html"), "utf8"), html);
@@ -270,6 +289,7 @@ describe("report: the run's reports", function () {
     assert.equal(suite.testcase[1].failure, undefined);
     assert.ok(suite.properties.property.some((p) => p.name === "lost-writes" && Number(p.value) > 0));
     if (hasXmllint) execFileSync("xmllint", ["--noout", "--schema", XSD, join(dir, "junit.xml")], { stdio: "pipe" });
+    else console.log("    (xmllint not installed, Debian's libxml2-utils: the schema check is skipped)");
   });
 
   it("junit.xml: unknown verdicts and run errors are errors; characters XML cannot carry are replaced", function () {
@@ -314,6 +334,11 @@ describe("report: the run's reports", function () {
     assert.match(page, /300 of [\d,]+ shown; all are in results\.json/);
   });
 });
+
+function ctxFor(dir: string): DetailContext {
+  const data = loadRun(dir);
+  return { data, series: computeSeries(data.history), bands: [], switches: [], chart: async () => "", fileLink: () => undefined };
+}
 
 describe("report: archives", function () {
   this.timeout(30_000);
