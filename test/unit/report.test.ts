@@ -180,7 +180,7 @@ describe("report: checker details", () => {
     assert.doesNotMatch(html, /<script|<img/);
   });
 
-  it("shows a new checker's details with no code for it, and survives a view that throws", async () => {
+  it("shows a new checker's details with no code for it, the observer's checkers with their views, and survives a view that throws", async () => {
     // The loss-window checker's shape (from the observer's checkers): its own view draws the episodes.
     const loss = await renderChecker(
       "loss-window",
@@ -202,6 +202,51 @@ describe("report: checker details", () => {
     assert.match(unknownChecker, /data-verdict="unknown"/);
     assert.match(unknownChecker, /<details class="all-details" open>/);
     assert.doesNotMatch(unknownChecker, /<script/);
+    const election = await renderChecker(
+      "election-rules",
+      {
+        valid: false,
+        summary: "1 failover broke a rule",
+        details: {
+          failovers: [
+            {
+              epoch: 1, leader: "s2", forced: false, oldPrimary: "n1", promoted: "n3", best: "n2",
+              times: { odown: 4e9, try: 4.1e9, elected: 4.2e9, promoted: 5e9, switch: 5.1e9 },
+              votes: { for: ["s1", "s2"], required: 2, sentinels: 3, quorum: 2 },
+              candidates: [{ node: "n2", eligible: true, reasons: [], priority: 100, offset: 900, runId: "abc", source: "leader" }, { node: "n3", eligible: true, reasons: [], priority: 100, offset: 400, runId: "def", source: "leader" }],
+              checks: [{ rule: "best-replica", valid: false, note: "n3 promoted but n2 had the larger offset" }, { rule: "enough-votes", valid: true, note: "2 of 2" }],
+              valid: false,
+            },
+          ],
+          global: [{ rule: "epochs-grow", valid: true, note: "1" }],
+          attempts: [],
+        },
+      },
+      ctx(),
+    );
+    assert.match(election, /<table class="list failovers">/);
+    assert.match(election, /n1 → n3 \(best: n2\)/);
+    assert.match(election, /s1, s2 \(2 of 2 needed\)/);
+    assert.match(election, /<strong>best-replica<\/strong> n3 promoted but n2 had the larger offset/);
+    assert.match(election, /<table class="list candidates">/);
+    const stale = await renderChecker(
+      "stale-read",
+      {
+        valid: true,
+        summary: "3 of 10 reads stale",
+        details: {
+          reads: 10, stale: 3, servedBy: { n2: 6, n3: 4 },
+          behindMs: { count: 3, p50: 2, p90: 9, p99: 9, max: 9, mean: 4, histogram: [{ upTo: 1, count: 1 }, { upTo: 10, count: 2 }, { upTo: "more", count: 0 }] },
+          behindWrites: { count: 3, p50: 1, p90: 2, p99: 2, max: 2, mean: 1.3, histogram: [{ upTo: 1, count: 2 }, { upTo: 10, count: 1 }] },
+          stalest: [{ key: "r0", value: 4, node: "n2", invokeTime: 3e9, completeTime: 3.1e9, process: 2, behindWrites: 2, behindMs: 9, latestAcknowledged: 6 }],
+          impossible: [], linearizableRequired: false,
+        },
+      },
+      ctx(),
+    );
+    assert.match(stale, /10 reads, 3 stale\. Behind: p50 2 ms, p90 9, p99 9, max 9/);
+    assert.match(stale, /<figure data-chart="stale-behindMs">/);
+    assert.match(stale, /<table class="list stalest">/);
     registerDetailRenderer("throws", () => {
       throw new Error("shape changed");
     });
