@@ -23,6 +23,12 @@ import { FLAGS, loadSpec, SpecError } from "./spec-parse.js";
 import { CHECKERS, type CheckerName, type Spec } from "./spec.js";
 import { FILES, listRuns, readResults, writeJson, type RunResults } from "./store.js";
 import { formatSummary, verdictWord } from "./summary.js";
+import { archiveRun } from "../report/archive.js";
+
+/** The reports (and their charting library) are loaded only by the commands that draw them. */
+const reports = () => import("../report/index.js");
+/** `redline serve`'s port on 127.0.0.1. */
+const DEFAULT_PORT = 8421;
 
 class UsageError extends Error {}
 
@@ -39,17 +45,24 @@ const runCmd = program
   .description("run a test from a YAML spec and/or flags (flags override the spec)")
   .argument("[spec]", "YAML spec file");
 for (const f of FLAGS) runCmd.addOption(new Option(`${f.flag} <value>`, f.description + (f.list ? " (comma-separated)" : "")));
-runCmd.action(async (specFile: string | undefined, options: Record<string, string>) => {
+runCmd.option("--archive", "also write a reproducible <run folder>.tar.gz of the run folder");
+runCmd.action(async (specFile: string | undefined, options: Record<string, string | boolean>) => {
   const flags: Record<string, string> = {};
   for (const f of FLAGS) {
     const value = options[camel(f.flag)];
-    if (value !== undefined) flags[f.flag] = value;
+    if (typeof value === "string") flags[f.flag] = value;
   }
   // Nothing said at all: the default chaos run.
-  if (specFile === undefined && Object.keys(flags).length === 0) return runChaos({});
-  const results = await runSpec(loadSpec({ file: specFile, flags }));
+  if (specFile === undefined && Object.keys(flags).length === 0) return runChaos({}, options.archive === true);
+  const { results, runDir } = await runSpecIn(loadSpec({ file: specFile, flags }));
+  if (options.archive) await printArchive(runDir);
   process.exitCode = exitCodeFor(results.valid);
 });
+
+async function printArchive(runDir: string, out?: string): Promise<void> {
+  const a = await archiveRun(runDir, out);
+  process.stdout.write(`archive: ${a.file} (${a.entries} entries, ${a.bytes} bytes)\n`);
+}
 
 program
   .command("chaos")
@@ -57,26 +70,24 @@ program
   .option("--time-limit <s>", `seconds of workload per run (default ${CHAOS_TIME_LIMIT_S})`)
   .option("--results-dir <dir>", "where the run folders go (default results)")
   .option("--seed <n>", "RNG seed of both runs (default: random)")
-  .action((options: { timeLimit?: string; resultsDir?: string; seed?: string }) =>
-    runChaos({ "--time-limit": options.timeLimit, "--results-dir": options.resultsDir, "--seed": options.seed }),
+  .option("--archive", "also write a reproducible .tar.gz of each run folder")
+  .action((options: { timeLimit?: string; resultsDir?: string; seed?: string; archive?: boolean }) =>
+    runChaos({ "--time-limit": options.timeLimit, "--results-dir": options.resultsDir, "--seed": options.seed }, options.archive === true),
   );
 
 /** Both chaos runs, one after the other; the exit code is the worse verdict. */
-async function runChaos(overrides: Record<string, string | undefined>): Promise<void> {
+async function runChaos(overrides: Record<string, string | undefined>, archive = false): Promise<void> {
   const verdicts: Array<{ name: string; valid: RunResults["valid"]; runDir: string }> = [];
   for (const flags of chaosRuns(overrides)) {
     const spec = loadSpec({ flags });
     const { results, runDir, interrupted } = await runSpecIn(spec);
     verdicts.push({ name: spec.name, valid: results.valid, runDir });
+    if (archive) await printArchive(runDir);
     if (interrupted) break;
   }
   process.stdout.write("\nchaos: reports\n" + verdicts.map((v) => `  ${v.name.padEnd(16)} ${verdictWord(v.valid).padEnd(8)} ${v.runDir}`).join("\n") + "\n");
   const worst = verdicts.some((v) => v.valid === false) ? false : verdicts.some((v) => v.valid === "unknown") ? "unknown" : true;
   process.exitCode = exitCodeFor(worst);
-}
-
-async function runSpec(spec: Spec): Promise<RunResults> {
-  return (await runSpecIn(spec)).results;
 }
 
 /** One run with progress on stderr, interrupts handled, and the summary on stdout. */
@@ -134,6 +145,7 @@ program
       checkers: storeArtifacts(outDir, checked.checkers),
     };
     writeJson(join(outDir, FILES.results), results);
+    await (await reports()).writeReports(outDir, { history, results });
     process.stdout.write(formatSummary(results, outDir) + "\n");
     process.exitCode = exitCodeFor(results.valid);
   });
@@ -187,6 +199,47 @@ function readHistory(file: string): Op[] {
   const text = readText(file);
   return file.endsWith(".edn") ? parseEdnHistory(text, file) : parseHistory(text, file);
 }
+
+program
+  .command("report")
+  .description("re-render a run's reports (report.html, junit.xml, summary.md) from its stored history and results.json")
+  .argument("<run-folder>", "the run folder")
+  .action(async (dir: string) => {
+    if (!existsSync(join(dir, FILES.results))) throw new UsageError(`${dir}: not a checked run folder (no ${FILES.results}); \`redline check ${dir}\` checks it and writes the reports`);
+    for (const file of await (await reports()).writeReports(resolve(dir))) process.stdout.write(`${file}\n`);
+  });
+
+program
+  .command("archive")
+  .description("write a reproducible .tar.gz of a run folder (the same folder gives the same bytes)")
+  .argument("<run-folder>", "the run folder")
+  .option("--out <file>", "where to write it (default: <run folder>.tar.gz beside the folder)")
+  .action(async (dir: string, options: { out?: string }) => {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir}: no such run folder`);
+    await printArchive(dir, options.out);
+  });
+
+program
+  .command("serve")
+  .description("a local web UI listing the runs in a results folder, newest first, with their verdicts and reports (127.0.0.1 only)")
+  .option("--results-dir <dir>", "results folder", "results")
+  .option("--port <n>", `port on 127.0.0.1 (0: any free port)`, String(DEFAULT_PORT))
+  .action(async (options: { resultsDir: string; port: string }) => {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: '${options.port}' is not a port number`);
+    const { serve } = await import("../report/serve.js");
+    const running = await serve({ resultsDir: options.resultsDir, port });
+    process.stdout.write(`redline: serving ${resolve(options.resultsDir)} at ${running.url} (Ctrl-C stops)\n`);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        void running.close().then(done);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+  });
 
 program
   .command("server")

@@ -127,6 +127,14 @@ export async function run(spec: Spec, opts: RunOptions = {}): Promise<RunOutcome
     checkers: storeArtifacts(runDir, checked.checkers),
   };
   writeJson(join(runDir, FILES.results), results);
+  // The reports are for people and CI; failing to draw them must not change the verdict.
+  try {
+    // Loaded here, not at the top: the charting library is only needed once a run has ended.
+    const { writeReports } = await import("../report/index.js");
+    await writeReports(runDir, { history, results });
+  } catch (err) {
+    log(`reports not written: ${describe(err)}`);
+  }
   return { runDir, results };
 }
 

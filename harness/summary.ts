@@ -1,4 +1,6 @@
 // The short text a person reads at the end of a run or of `redline check`.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { RunResults } from "./store.js";
 import type { Validity } from "../checkers/checker.js";
 
@@ -26,6 +28,8 @@ export function formatSummary(results: RunResults, runDir: string): string {
     }
   }
   lines.push(`  run folder: ${runDir}`);
+  const report = join(runDir, "report.html");
+  if (existsSync(report)) lines.push(`  report: ${report}`);
   return lines.join("\n");
 }
 
