@@ -136,22 +136,6 @@ describe("redline run --target bundled", function () {
     });
   }
 
-  it("sentinel topology with the split brain: the set checker reports the acknowledged writes the old primary lost", async () => {
-    const results = join(tempDir(), "results");
-    const res = await runCli([
-      "run",
-      ...["--topology", "sentinel", "--workload", "set", "--rate", "200", "--timeout-ms", "500"],
-      ...["--nemesis", "partition", "--partitions", "primary-with-clients", "--nemesis-interval", "2", "--nemesis-duration", "8", "--time-limit", "12"],
-      ...["--results-dir", results],
-    ]);
-    assert.equal(res.code, 1, res.stdout + res.stderr);
-    const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
-    assert.equal(verdict.checkers.set.valid, false);
-    assert.ok((verdict.checkers.set.details.lost as unknown[]).length > 0);
-    assert.equal(verdict.checkers["election-rules"].valid, true, "the honest bundled Sentinel follows the election rules");
-    assert.match(res.stdout, /^bundled-sentinel-set-partition/m, "bundled is the default target");
-  });
-
   it("bug ignore-priority: the election-rules checker finds a priority-0 replica promoted (the honest run has no failover to judge)", async () => {
     const results = join(tempDir(), "results");
     const res = await runCli([
