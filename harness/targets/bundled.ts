@@ -7,6 +7,6 @@ import type { Programs } from "./process-target.js";
 const MAIN = fileURLToPath(new URL("../../bundled-server/main.js", import.meta.url));
 
 export function bundledPrograms(): Programs {
-  const server = { bin: process.execPath, before: [MAIN], after: [] };
+  const server = { bundled: true, bin: process.execPath, before: [MAIN], after: [] };
   return { server, sentinel: server };
 }

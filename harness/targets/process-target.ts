@@ -24,6 +24,8 @@ export interface Programs {
 }
 
 export interface Program {
+  /** The bundled server, which takes the `bug` option (real redis-server refuses it). */
+  bundled?: boolean;
   bin: string;
   /** Arguments before the config file. */
   before: string[];
@@ -238,7 +240,7 @@ export class ProcessTarget implements Target {
     ];
     if (this.password) lines.push(`sentinel auth-pass ${MASTER_NAME} ${this.password}`);
     // Sentinel bug switches live in the sentinels; a data-node switch does nothing there.
-    if (this.spec.bugs.length > 0) lines.push(`bug ${this.spec.bugs.join(",")}`);
+    if (this.spec.bugs.length > 0 && this.programs.sentinel.bundled) lines.push(`bug ${this.spec.bugs.join(",")}`);
     writeFileSync(node.configFile, lines.join("\n") + "\n");
   }
 

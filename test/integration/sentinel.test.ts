@@ -113,7 +113,8 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     await s.primary.kill();
     const promoted = await agreedMaster(s.sentinels, addr(s.primary));
     assert.ok(s.replicas.some((r) => addr(r) === promoted));
-    await new Promise((r) => setTimeout(r, 1000));
+    // The observers switch on the leader's hello; the leader ends once the other replica follows.
+    await eventually("the leader's +failover-end", 20_000, async () => s.events.some((e) => e.of("+failover-end").length > 0));
     assert.equal(s.events.flatMap((e) => e.of("+elected-leader")).length, 1, "one leader among bundled and real sentinels");
     assert.equal(s.events.flatMap((e) => e.of("+failover-end")).length, 1);
   });
