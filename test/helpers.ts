@@ -45,14 +45,13 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** PIDs of every redis-server / redis-sentinel process on the machine. */
-export function redisPids(): number[] {
+/** PIDs of the live processes whose command line mentions `text` (a run's folder, say). */
+export function pidsMentioning(text: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const comm = readFileSync(`/proc/${entry}/comm`, "utf8").trim();
-      if (comm.startsWith("redis-server") || comm.startsWith("redis-sentinel")) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) pids.push(Number(entry));
     } catch {
       // exited while we looked
     }

@@ -72,11 +72,14 @@ describe("reports of a real run", function () {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(pathToFileURL(join(dir, "report.html")).href);
       assert.equal(await page.locator("#verdict").innerText(), "INVALID");
+      // One partition, or two when a slow machine starts the second just before the deadline: the same on every chart.
+      const counts: number[] = [];
       for (const chart of ["timeline", "throughput", "latency"]) {
         const bands = page.locator(`figure[data-chart="${chart}"] path[aria-label^="fault: partition"]`);
-        assert.equal(await bands.count(), 1, chart);
-        assert.ok(await bands.isVisible(), chart);
+        counts.push(await bands.count());
+        assert.ok(await bands.first().isVisible(), chart);
       }
+      assert.ok(counts[0] >= 1 && counts.every((c) => c === counts[0]), `bands per chart: ${counts.join(", ")}`);
       // The set checker's list (the loss-window checker lists the same writes with its own columns).
       assert.equal(await page.locator("table.lost-writes").first().locator("tbody tr").count(), Math.min(lost, 300));
       const out = join(tmpdir(), "test-output");
