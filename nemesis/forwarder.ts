@@ -2,13 +2,15 @@
 // connection one to the node, from the caller's own address. A rule applies to the bytes one
 // side sends: a connection from A to B carries A->B bytes under rule(A, B) and B->A bytes
 // under rule(B, A). Rules change on open connections too.
-import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createConnection, createServer, Socket, type OnReadOpts, type Server } from "node:net";
 import type { Rng } from "../harness/rng.js";
-import { CLIENTS, type Link } from "./links.js";
-import { SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
+import { CLIENTS, type Component, type Link } from "./links.js";
+import { PASS, SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
 
 /** Bytes queued in one direction before the sender is paused (as a full TCP window would). */
 const QUEUE_HIGH_WATER = 1 << 20;
+/** What one read takes at most, as Node reads by default. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export class Forwarder {
   private readonly servers: Server[] = [];
@@ -20,7 +22,7 @@ export class Forwarder {
   /** Starts forwarding for a node. */
   async add(port: SwitchPort): Promise<void> {
     this.rules.addNode(port);
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, port));
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, port));
     server.on("error", () => undefined); // a listener error surfaces as failed connections
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -44,98 +46,141 @@ export class Forwarder {
   }
 
   private apply(): void {
-    for (const c of this.connections) c.update();
+    for (const c of this.connections) this.applyTo(c);
   }
 
-  private accept(socket: Socket, port: SwitchPort): void {
-    const from = this.rules.identify(socket.remoteAddress);
-    socket.on("error", () => undefined);
+  private applyTo(c: Connection): void {
+    c.update(this.rules.rule(c.from, c.to), this.rules.rule(c.to, c.from));
+  }
+
+  private accept(accepted: Socket, port: SwitchPort): void {
+    const from = this.rules.identify(accepted.remoteAddress);
+    accepted.on("error", () => undefined);
     if (this.rules.rule(from, port.id).kind === "reset" || this.rules.rule(port.id, from).kind === "reset") {
-      socket.resetAndDestroy(); // as a closed port answers: connection refused / reset
+      accepted.resetAndDestroy(); // as a closed port answers: connection refused / reset
       return;
     }
     // Keep the caller's address as the source, so the node sees who is really connecting.
-    const localAddress = from === CLIENTS ? undefined : socket.remoteAddress;
-    const upstream = createConnection({ host: port.host, port: port.privatePort, localAddress, allowHalfOpen: true, noDelay: true });
-    upstream.on("error", () => undefined);
-    const connection = new Connection(
-      socket,
-      upstream,
-      () => this.rules.rule(from, port.id),
-      () => this.rules.rule(port.id, from),
-      this.rng,
-    );
+    const localAddress = from === CLIENTS ? undefined : accepted.remoteAddress;
+    const connection = new Connection(accepted, from, port.id, { host: port.host, port: port.privatePort, localAddress }, this.rng);
+    this.applyTo(connection);
     this.connections.add(connection);
     connection.closed.then(() => this.connections.delete(connection));
   }
 }
+
 /** One forwarded connection: two directions, each under its own link's rule. */
 class Connection {
   private readonly up: Direction;
   private readonly down: Direction;
   readonly closed: Promise<void>;
 
-  constructor(client: Socket, server: Socket, upRule: () => Rule, downRule: () => Rule, rng: Rng) {
-    this.up = new Direction(client, server, upRule, rng);
-    this.down = new Direction(server, client, downRule, rng);
+  constructor(
+    accepted: Socket,
+    readonly from: Component,
+    readonly to: Component,
+    node: { host: string; port: number; localAddress: string | undefined },
+    rng: Rng,
+  ) {
+    const client = withReadBuffer(accepted, readBuffer((data) => this.up.read(data)));
+    const server = createConnection({ ...node, allowHalfOpen: true, noDelay: true, onread: readBuffer((data) => this.down.read(data)) });
+    this.up = new Direction(client, server, rng);
+    this.down = new Direction(server, client, rng);
     this.closed = Promise.all([closedPromise(client), closedPromise(server)]).then(() => undefined);
     // A socket that fails (the node was killed, the client went away) takes the other with it.
     for (const [a, b] of [
       [client, server],
       [server, client],
     ]) {
-      a.once("error", () => b.destroy());
+      a.on("error", () => b.destroy());
     }
   }
 
-  update(): void {
-    if (this.up.rule().kind === "reset" || this.down.rule().kind === "reset") {
-      this.destroy(true);
+  /** Takes the rules of its two links, which apply from now on. */
+  update(upRule: Rule, downRule: Rule): void {
+    this.up.rule = upRule;
+    this.down.rule = downRule;
+    if (upRule.kind === "reset" || downRule.kind === "reset") {
+      this.up.reset();
+      this.down.reset();
       return;
     }
     this.up.pump();
     this.down.pump();
   }
+}
 
-  destroy(reset = false): void {
-    for (const d of [this.up, this.down]) d.destroy(reset);
-  }
+/** Each socket reads into a buffer of its own, reused, rather than into a new one per read. */
+function readBuffer(deliver: (data: Uint8Array) => void): OnReadOpts {
+  return {
+    buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+    callback: (bytes, buffer) => {
+      deliver(buffer.subarray(0, bytes));
+      return true; // a direction stops reading with pause() when it must
+    },
+  };
+}
+
+/**
+ * The accepted connection as a socket that reads into `onread.buffer`. net.Server has no
+ * onread option, so the handle (not reading yet: pauseOnConnect) moves to a new Socket.
+ */
+function withReadBuffer(accepted: Socket, onread: OnReadOpts): Socket {
+  const internal = accepted as unknown as { _handle: unknown };
+  const handle = internal._handle;
+  internal._handle = null;
+  accepted.destroy(); // without its handle this only releases the server's count of it
+  const options = { handle, allowHalfOpen: true, onread };
+  return new Socket(options);
 }
 
 interface Chunk {
-  data: Buffer | null; // null: the sender closed its side
+  data: Uint8Array | null; // null: the sender closed its side
   releaseAt: number;
 }
 
 /** Bytes from `src` to `dst`, in order, held while dropped and late while delayed. */
 class Direction {
+  /** The rule of this direction's link, set by the connection whenever rules change. */
+  rule: Rule = PASS;
   private readonly queue: Chunk[] = [];
   private queuedBytes = 0;
   private lastRelease = 0;
   private timer: NodeJS.Timeout | undefined;
-  private waitingForDrain = false;
+  /** The destination has not flushed a write yet, so it still holds the bytes given to it. */
+  private writing = false;
+  private readonly flushed = (): void => {
+    if (!this.writing || this.dst.writableLength > 0) return;
+    this.writing = false;
+    this.pump();
+  };
 
   constructor(
     private readonly src: Socket,
     private readonly dst: Socket,
-    readonly rule: () => Rule,
     private readonly rng: Rng,
   ) {
-    src.on("data", (data: Buffer) => this.push(data));
     src.on("end", () => this.push(null));
   }
 
-  private push(data: Buffer | null): void {
-    const rule = this.rule();
-    if (rule.kind === "pass" && data !== null && this.queue.length === 0 && !this.waitingForDrain) {
-      this.send(data); // the common case: nothing held back, nothing to wait for
+  /** Bytes read from `src`, still in its read buffer: the next read overwrites them. */
+  read(data: Uint8Array): void {
+    if (this.rule.kind === "pass" && this.queue.length === 0 && !this.writing) {
+      // The common case: nothing held back, nothing to wait for. The kernel almost always takes
+      // the bytes at once; if not, the socket keeps pointing into the buffer, so stop reading.
+      this.send(data);
+      if (this.writing) this.src.pause();
       return;
     }
+    this.push(Buffer.from(data));
+  }
+
+  private push(data: Uint8Array | null): void {
     let releaseAt = 0;
-    if (rule.kind === "delay") {
-      const jitter = (this.rng.next() * 2 - 1) * rule.jitterMs;
+    if (this.rule.kind === "delay") {
+      const jitter = (this.rng.next() * 2 - 1) * this.rule.jitterMs;
       // Never earlier than the chunk before: TCP delivers in order.
-      releaseAt = Math.max(this.lastRelease, Date.now() + Math.max(0, rule.ms + jitter));
+      releaseAt = Math.max(this.lastRelease, Date.now() + Math.max(0, this.rule.ms + jitter));
       this.lastRelease = releaseAt;
     }
     this.queue.push({ data, releaseAt });
@@ -144,18 +189,18 @@ class Direction {
     this.pump();
   }
 
-  /** Delivers what the rule allows now; called on new data, on drain, on timers and on rule changes. */
+  /** Delivers what the rule allows now; called on new data, on flushes, on timers and on rule changes. */
   pump(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const rule = this.rule();
+    const rule = this.rule;
     if (rule.kind === "drop" || rule.kind === "reset") {
       this.src.pause();
       return;
     }
-    while (this.queue.length > 0 && !this.waitingForDrain) {
+    while (this.queue.length > 0 && !this.writing) {
       const head = this.queue[0];
       const wait = rule.kind === "delay" ? head.releaseAt - Date.now() : 0;
       if (wait > 0) {
@@ -170,26 +215,23 @@ class Direction {
       this.queuedBytes -= head.data.length;
       this.send(head.data);
     }
-    if (this.queuedBytes <= QUEUE_HIGH_WATER && !this.waitingForDrain && this.src.isPaused()) this.src.resume();
+    if (this.queuedBytes <= QUEUE_HIGH_WATER && !this.writing && this.src.isPaused()) this.src.resume();
   }
 
-  /** Writes to the destination, pausing the flow until it drains when its buffer is full. */
-  private send(data: Buffer): void {
-    if (this.dst.destroyed || this.dst.write(data)) return;
-    this.waitingForDrain = true;
-    this.dst.once("drain", () => {
-      this.waitingForDrain = false;
-      this.pump();
-    });
+  /** Writes to the destination; until it has flushed, nothing more is sent (and a full destination pauses the flow). */
+  private send(data: Uint8Array): void {
+    if (this.dst.destroyed) return;
+    this.dst.write(data, this.flushed);
+    if (this.dst.writableLength > 0) this.writing = true;
   }
 
-  destroy(reset: boolean): void {
+  reset(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const s of [this.src, this.dst]) {
       if (s.destroyed) continue;
       // RST needs an open handle; a socket still connecting is simply dropped.
-      if (reset && !s.connecting) s.resetAndDestroy();
-      else s.destroy();
+      if (s.connecting) s.destroy();
+      else s.resetAndDestroy();
     }
   }
 }
