@@ -11,6 +11,7 @@ import { PASS, SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js
 const QUEUE_HIGH_WATER = 1 << 20;
 /** What one read takes at most, as Node reads by default. */
 const READ_BUFFER_BYTES = 64 * 1024;
+const FLUSH_MARK = Buffer.alloc(0);
 
 export class Forwarder {
   private readonly servers: Server[] = [];
@@ -150,7 +151,6 @@ class Direction {
   /** The destination has not flushed a write yet, so it still holds the bytes given to it. */
   private writing = false;
   private readonly flushed = (): void => {
-    if (!this.writing || this.dst.writableLength > 0) return;
     this.writing = false;
     this.pump();
   };
@@ -221,8 +221,12 @@ class Direction {
   /** Writes to the destination; until it has flushed, nothing more is sent (and a full destination pauses the flow). */
   private send(data: Uint8Array): void {
     if (this.dst.destroyed) return;
-    this.dst.write(data, this.flushed);
-    if (this.dst.writableLength > 0) this.writing = true;
+    this.dst.write(data); // without a callback: Node then spends no tick per write
+    if (this.dst.writableLength === 0) return;
+    // The kernel did not take it all (or the socket is still connecting): an empty write queued
+    // behind it calls back once everything before it is flushed.
+    this.writing = true;
+    this.dst.write(FLUSH_MARK, this.flushed);
   }
 
   reset(): void {
