@@ -1,8 +1,8 @@
 // npm run bench:switch — what the userspace switch costs: GET/SET throughput of 50 clients
 // against one real redis-server, connected directly to its private port and through the
 // switch's public port, in the same process (as in a run: the clients on the harness's
-// thread, the switch on its own). Direct and switched runs alternate (a, b, a, b) and the better of
-// each counts, to damp noise; a last run adds a 1 ms delay on the client links.
+// thread, the switch on its own). Direct and switched runs alternate (a, b, a, b) and the
+// better of each counts, to damp noise; a last run adds a 1 ms delay on the client links.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { availableParallelism } from "node:os";
