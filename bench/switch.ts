@@ -1,17 +1,17 @@
 // npm run bench:switch — what the userspace switch costs: GET/SET throughput of 50 clients
 // against one real redis-server, connected directly to its private port and through the
-// switch's public port, in the same process (as in a run, where the switch and the workers
-// share one event loop). Direct and switched runs alternate (a, b, a, b) and the better of
-// each counts, to damp noise; a last run adds a 1 ms delay on the client links.
+// switch's public port, in the same process (as in a run: the clients on the harness's
+// thread, the switch on its own). Direct and switched runs alternate (a, b, a, b) and the
+// better of each counts, to damp noise; a last run adds a 1 ms delay on the client links.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { availableParallelism } from "node:os";
 import { Redis } from "ioredis";
-import { Rng } from "../harness/rng.js";
 import { allocateAddresses } from "../harness/targets/addresses.js";
 import { which } from "../harness/targets/which.js";
 import { CLIENTS, type Link } from "../nemesis/links.js";
-import { Switch, type Rule } from "../nemesis/switch.js";
+import { Switch } from "../nemesis/switch.js";
+import type { Rule } from "../nemesis/switch-rules.js";
 
 const CLIENT_COUNT = 50;
 /** Commands per client (SET and GET each count as one). */
@@ -169,7 +169,7 @@ async function main(): Promise<number> {
     if (server.kill("SIGKILL") === false) process.exit(130);
   };
   process.once("SIGINT", onSigint);
-  const sw = new Switch(new Rng(1));
+  const sw = new Switch(1);
   try {
     await waitForPing(host, privatePort, server, STARTUP_TIMEOUT_MS);
     await sw.add({ id: NODE, host, publicPort, privatePort });
@@ -186,9 +186,9 @@ async function main(): Promise<number> {
       [NODE, CLIENTS],
     ];
     const delay: Rule = { kind: "delay", ms: 1, jitterMs: 0 };
-    sw.set(clientLinks, delay);
+    await sw.set(clientLinks, delay);
     const delayed = await measure("switch, 1 ms delay each way on client links", host, publicPort);
-    sw.heal();
+    await sw.heal();
 
     const best = (ms: Measurement[]): Measurement => ms.reduce((a, b) => (opsPerSecond(b) > opsPerSecond(a) ? b : a));
     const bestDirect = best(direct);

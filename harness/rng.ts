@@ -28,6 +28,11 @@ export class Rng {
 
   /** An independent stream, so that adding draws in one place does not shift another. */
   fork(): Rng {
-    return new Rng(Math.floor(this.next() * 4294967296));
+    return new Rng(this.forkSeed());
+  }
+
+  /** The seed of the stream fork() would return, for one made elsewhere (another thread). */
+  forkSeed(): number {
+    return Math.floor(this.next() * 4294967296);
   }
 }

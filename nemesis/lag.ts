@@ -3,7 +3,7 @@
 import type { LagLinks } from "../harness/spec.js";
 import { CLIENTS, type Link, type NetworkRoles } from "./links.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
-import { PASS } from "./switch.js";
+import { PASS } from "./switch-rules.js";
 
 export interface LagSettings {
   ms: number;
@@ -19,11 +19,11 @@ export function lagNemesis(settings: LagSettings): Nemesis {
       if (!roles) return undefined;
       const links = lagLinks(settings.links, roles);
       if (links.length === 0) return undefined;
-      ctx.target.network.set(links, { kind: "delay", ms: settings.ms, jitterMs: settings.jitterMs });
+      await ctx.target.network.set(links, { kind: "delay", ms: settings.ms, jitterMs: settings.jitterMs });
       return {
         description: { links: links.map(([from, to]) => `${from}->${to}`), ms: settings.ms, jitterMs: settings.jitterMs },
         async stop() {
-          ctx.target.network.set(links, PASS);
+          await ctx.target.network.set(links, PASS);
           return { links: settings.links };
         },
       };

@@ -3,7 +3,7 @@
 import type { PartitionShape } from "./links.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
 import { describePartition, partitionFor } from "./partition-shapes.js";
-import { PASS } from "./switch.js";
+import { PASS } from "./switch-rules.js";
 
 export function partitionNemesis(shapes: readonly PartitionShape[]): Nemesis {
   return {
@@ -13,7 +13,7 @@ export function partitionNemesis(shapes: readonly PartitionShape[]): Nemesis {
       if (!roles) return undefined; // mid-failover: no primary to shape a partition around
       const partition = partitionFor(ctx.rng.pick(shapes), roles, ctx.rng);
       if (!partition) return undefined;
-      ctx.target.network.set(partition.cut, { kind: "drop" });
+      await ctx.target.network.set(partition.cut, { kind: "drop" });
       return {
         description: {
           shape: partition.shape,
@@ -22,7 +22,7 @@ export function partitionNemesis(shapes: readonly PartitionShape[]): Nemesis {
           summary: describePartition(partition),
         },
         async stop() {
-          ctx.target.network.set(partition.cut, PASS);
+          await ctx.target.network.set(partition.cut, PASS);
           return { shape: partition.shape };
         },
       };

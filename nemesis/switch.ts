@@ -4,251 +4,91 @@
 // connections from their own address (bind-source-addr), so the switch knows who is calling;
 // anything from another address is the harness's clients.
 //
-// A rule applies to the bytes one side sends: a connection from A to B carries A->B bytes
-// under rule(A, B) and B->A bytes under rule(B, A). Rules change on open connections too.
-import { createConnection, createServer, type Server, type Socket } from "node:net";
-import type { Rng } from "../harness/rng.js";
-import { CLIENTS, type Component, type Link } from "./links.js";
-
-export type Rule =
-  | { kind: "pass" }
-  /** Bytes stop flowing, as when packets are dropped: connections hang, and what was sent arrives after the heal (TCP retransmits). */
-  | { kind: "drop" }
-  /** Connections are reset, now and whenever one is opened. */
-  | { kind: "reset" }
-  | { kind: "delay"; ms: number; jitterMs: number };
-
-export const PASS: Rule = { kind: "pass" };
-
-export interface SwitchPort {
-  id: Component;
-  host: string;
-  /** Where the switch listens for this node. */
-  publicPort: number;
-  /** Where the node itself listens. */
-  privatePort: number;
-}
-
-/** Bytes queued in one direction before the sender is paused (as a full TCP window would). */
-const QUEUE_HIGH_WATER = 1 << 20;
+// The forwarding runs on a thread of its own (switch-thread.ts); this facade is what the
+// harness holds. Changes resolve once the thread has applied them, so a fault that the
+// history says has started has started on every open connection.
+import { Worker } from "node:worker_threads";
+import type { Component, Link } from "./links.js";
+import { SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
+import type { Reply, Request, ThreadData } from "./switch-thread.js";
 
 export class Switch {
-  private readonly servers: Server[] = [];
-  private readonly byAddress = new Map<string, Component>();
-  private readonly rules = new Map<string, Rule>();
-  private readonly connections = new Set<Connection>();
-  private closed = false;
+  private readonly rules = new SwitchRules();
+  private readonly thread: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private nextId = 0;
+  /** Why the thread can take no more requests. */
+  private failure: Error | undefined;
 
-  constructor(private readonly rng: Rng) {}
+  /** `seed`: of the jitter of delays. */
+  constructor(seed: number) {
+    const workerData: ThreadData = { seed };
+    this.thread = new Worker(new URL("./switch-thread.js", import.meta.url), { workerData });
+    // Idle, the thread holds nothing up: the process exits as if the switch were not there.
+    this.thread.unref();
+    this.thread.on("message", ({ id, error }: Reply) => {
+      const call = this.pending.get(id);
+      this.pending.delete(id);
+      if (this.pending.size === 0) this.thread.unref();
+      if (error === undefined) call?.resolve();
+      else call?.reject(new Error(error));
+    });
+    this.thread.on("error", (err) => this.fail(err));
+    this.thread.on("exit", (code) => this.fail(new Error(`switch thread exited (${code})`)));
+  }
 
   /** Starts forwarding for a node. */
   async add(port: SwitchPort): Promise<void> {
-    // A run's traffic never leaves the machine: the switch forwards to loopback addresses only.
-    if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(port.host)) throw new Error(`switch: refusing non-loopback address ${port.host}`);
-    this.byAddress.set(port.host, port.id);
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, port));
-    server.on("error", () => undefined); // a listener error surfaces as failed connections
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port.publicPort, port.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    this.servers.push(server);
+    this.rules.addNode(port);
+    await this.request({ op: "add", port });
   }
 
   /** The component behind a source address. */
   identify(address: string | undefined): Component {
-    return (address && this.byAddress.get(address.replace(/^::ffff:/, ""))) || CLIENTS;
+    return this.rules.identify(address);
   }
 
   rule(from: Component, to: Component): Rule {
-    return this.rules.get(key(from, to)) ?? PASS;
+    return this.rules.rule(from, to);
   }
 
-  /** Sets the rule of each link and applies it to open connections at once. */
-  set(links: readonly Link[], rule: Rule): void {
-    for (const [from, to] of links) {
-      if (rule.kind === "pass") this.rules.delete(key(from, to));
-      else this.rules.set(key(from, to), rule);
-    }
-    this.apply();
+  /** Sets the rule of each link; resolves once it applies to open connections. */
+  async set(links: readonly Link[], rule: Rule): Promise<void> {
+    this.rules.set(links, rule);
+    await this.request({ op: "set", links, rule });
   }
 
-  /** Every link passes again. */
-  heal(): void {
-    this.rules.clear();
-    this.apply();
+  /** Every link passes again; resolves once it does on open connections. */
+  async heal(): Promise<void> {
+    this.rules.heal();
+    await this.request({ op: "heal" });
   }
 
   /** Links that do not pass right now, with their rules. */
   faulty(): Array<{ link: Link; rule: Rule }> {
-    return [...this.rules.entries()].map(([k, rule]) => ({ link: k.split("\u0000") as unknown as Link, rule }));
+    return this.rules.faulty();
   }
 
+  /** Stops the thread: its listeners and connections close with it. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const c of this.connections) c.destroy();
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.fail(new Error("switch closed"));
+    await this.thread.terminate();
   }
 
-  private apply(): void {
-    for (const c of this.connections) c.update();
-  }
-
-  private accept(socket: Socket, port: SwitchPort): void {
-    const from = this.identify(socket.remoteAddress);
-    socket.on("error", () => undefined);
-    if (this.closed || this.rule(from, port.id).kind === "reset" || this.rule(port.id, from).kind === "reset") {
-      socket.resetAndDestroy(); // as a closed port answers: connection refused / reset
-      return;
-    }
-    // Keep the caller's address as the source, so the node sees who is really connecting.
-    const localAddress = from === CLIENTS ? undefined : socket.remoteAddress;
-    const upstream = createConnection({ host: port.host, port: port.privatePort, localAddress, allowHalfOpen: true, noDelay: true });
-    upstream.on("error", () => undefined);
-    const connection = new Connection(
-      socket,
-      upstream,
-      () => this.rule(from, port.id),
-      () => this.rule(port.id, from),
-      this.rng,
-    );
-    this.connections.add(connection);
-    connection.closed.then(() => this.connections.delete(connection));
-  }
-}
-
-function key(from: Component, to: Component): string {
-  return `${from}\u0000${to}`;
-}
-
-/** One forwarded connection: two directions, each under its own link's rule. */
-class Connection {
-  private readonly up: Direction;
-  private readonly down: Direction;
-  readonly closed: Promise<void>;
-
-  constructor(client: Socket, server: Socket, upRule: () => Rule, downRule: () => Rule, rng: Rng) {
-    this.up = new Direction(client, server, upRule, rng);
-    this.down = new Direction(server, client, downRule, rng);
-    this.closed = Promise.all([closedPromise(client), closedPromise(server)]).then(() => undefined);
-    // A socket that fails (the node was killed, the client went away) takes the other with it.
-    for (const [a, b] of [
-      [client, server],
-      [server, client],
-    ]) {
-      a.once("error", () => b.destroy());
-    }
-  }
-
-  update(): void {
-    if (this.up.rule().kind === "reset" || this.down.rule().kind === "reset") {
-      this.destroy(true);
-      return;
-    }
-    this.up.pump();
-    this.down.pump();
-  }
-
-  destroy(reset = false): void {
-    for (const d of [this.up, this.down]) d.destroy(reset);
-  }
-}
-
-interface Chunk {
-  data: Buffer | null; // null: the sender closed its side
-  releaseAt: number;
-}
-
-/** Bytes from `src` to `dst`, in order, held while dropped and late while delayed. */
-class Direction {
-  private readonly queue: Chunk[] = [];
-  private queuedBytes = 0;
-  private lastRelease = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private waitingForDrain = false;
-
-  constructor(
-    private readonly src: Socket,
-    private readonly dst: Socket,
-    readonly rule: () => Rule,
-    private readonly rng: Rng,
-  ) {
-    src.on("data", (data: Buffer) => this.push(data));
-    src.on("end", () => this.push(null));
-  }
-
-  private push(data: Buffer | null): void {
-    const rule = this.rule();
-    if (rule.kind === "pass" && data !== null && this.queue.length === 0 && !this.waitingForDrain) {
-      this.send(data); // the common case: nothing held back, nothing to wait for
-      return;
-    }
-    let releaseAt = 0;
-    if (rule.kind === "delay") {
-      const jitter = (this.rng.next() * 2 - 1) * rule.jitterMs;
-      // Never earlier than the chunk before: TCP delivers in order.
-      releaseAt = Math.max(this.lastRelease, Date.now() + Math.max(0, rule.ms + jitter));
-      this.lastRelease = releaseAt;
-    }
-    this.queue.push({ data, releaseAt });
-    if (data) this.queuedBytes += data.length;
-    if (this.queuedBytes > QUEUE_HIGH_WATER) this.src.pause();
-    this.pump();
-  }
-
-  /** Delivers what the rule allows now; called on new data, on drain, on timers and on rule changes. */
-  pump(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    const rule = this.rule();
-    if (rule.kind === "drop" || rule.kind === "reset") {
-      this.src.pause();
-      return;
-    }
-    while (this.queue.length > 0 && !this.waitingForDrain) {
-      const head = this.queue[0];
-      const wait = rule.kind === "delay" ? head.releaseAt - Date.now() : 0;
-      if (wait > 0) {
-        this.timer = setTimeout(() => this.pump(), wait);
-        return;
-      }
-      this.queue.shift();
-      if (head.data === null) {
-        this.dst.end();
-        continue;
-      }
-      this.queuedBytes -= head.data.length;
-      this.send(head.data);
-    }
-    if (this.queuedBytes <= QUEUE_HIGH_WATER && !this.waitingForDrain && this.src.isPaused()) this.src.resume();
-  }
-
-  /** Writes to the destination, pausing the flow until it drains when its buffer is full. */
-  private send(data: Buffer): void {
-    if (this.dst.destroyed || this.dst.write(data)) return;
-    this.waitingForDrain = true;
-    this.dst.once("drain", () => {
-      this.waitingForDrain = false;
-      this.pump();
+  private request(request: Request): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    // Kept alive while the harness waits for an answer.
+    if (this.pending.size === 0) this.thread.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.thread.postMessage({ id, request });
     });
   }
 
-  destroy(reset: boolean): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const s of [this.src, this.dst]) {
-      if (s.destroyed) continue;
-      // RST needs an open handle; a socket still connecting is simply dropped.
-      if (reset && !s.connecting) s.resetAndDestroy();
-      else s.destroy();
-    }
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const call of this.pending.values()) call.reject(this.failure);
+    this.pending.clear();
   }
-}
-
-function closedPromise(socket: Socket): Promise<void> {
-  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
 }

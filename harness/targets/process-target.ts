@@ -56,7 +56,7 @@ export class ProcessTarget implements Target {
   ) {
     this.password = spec.requirepass;
     this.setupTimeoutMs = spec.setupTimeoutS * 1000;
-    this.network = new Switch(new Rng(spec.seed).fork());
+    this.network = new Switch(new Rng(spec.seed).forkSeed());
   }
 
   async setup(): Promise<void> {
@@ -154,7 +154,7 @@ export class ProcessTarget implements Target {
   }
 
   async heal(): Promise<void> {
-    this.network.heal();
+    await this.network.heal();
     for (const n of this.nodes) if (n.paused) await this.resume(n.id);
     for (const n of this.nodes) await this.restart(n.id);
     if (this.spec.topology.type !== "sentinel") {

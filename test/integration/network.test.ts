@@ -78,7 +78,7 @@ describe("network faults against real Redis", function () {
     try {
       await target.setup();
       const roles = (await target.networkRoles())!;
-      target.network.set(lagLinks("primary-replicas", roles), { kind: "delay", ms: 1500, jitterMs: 0 });
+      await target.network.set(lagLinks("primary-replicas", roles), { kind: "delay", ms: 1500, jitterMs: 0 });
       const primary = target.nodes.find((n) => n.id === "n1")!;
       const client = new Redis({ host: primary.host, port: primary.port, maxRetriesPerRequest: 0 });
       try {

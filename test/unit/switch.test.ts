@@ -1,7 +1,6 @@
 // The switch with plain TCP: an echo server behind it, clients and "nodes" in front.
 import assert from "node:assert/strict";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { Rng } from "../../harness/rng.js";
 import { freePort } from "../../harness/targets/ports.js";
 import { CLIENTS } from "../../nemesis/links.js";
 import { Switch } from "../../nemesis/switch.js";
@@ -30,7 +29,7 @@ async function rig(): Promise<Rig> {
     s.pipe(s);
   });
   await new Promise<void>((r) => echo.listen(privatePort, NODE, r));
-  const sw = new Switch(new Rng(1));
+  const sw = new Switch(1);
   await sw.add({ id: "n1", host: NODE, publicPort, privatePort });
   await sw.add({ id: "n2", host: OTHER, publicPort: await freePort(OTHER), privatePort: await freePort(OTHER) });
   return { sw, echo, publicPort, seen, nodeSide };
@@ -91,27 +90,29 @@ describe("switch", () => {
 
   it("drop stalls an open connection without closing it; the bytes arrive after the heal", async () => {
     const s = await connect(r.publicPort);
-    r.sw.set([[CLIENTS, "n1"]], { kind: "drop" });
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "drop" });
     s.write("lost?");
     assert.equal(await receive(s, 200), "");
     assert.equal(s.destroyed, false);
-    r.sw.heal();
-    assert.equal(await receive(s, 200), "lost?");
+    const after = receive(s, 200); // listening first: the bytes may come before the heal's ack
+    await r.sw.heal();
+    assert.equal(await after, "lost?");
     s.destroy();
   });
 
   it("drop of the return direction alone also stalls the answers", async () => {
     const s = await connect(r.publicPort);
-    r.sw.set([["n1", CLIENTS]], { kind: "drop" });
+    await r.sw.set([["n1", CLIENTS]], { kind: "drop" });
     s.write("ping");
     assert.equal(await receive(s, 200), "");
-    r.sw.set([["n1", CLIENTS]], { kind: "pass" });
-    assert.equal(await receive(s, 200), "ping");
+    const after = receive(s, 200);
+    await r.sw.set([["n1", CLIENTS]], { kind: "pass" });
+    assert.equal(await after, "ping");
     s.destroy();
   });
 
   it("a new connection under drop hangs rather than being refused", async () => {
-    r.sw.set([[CLIENTS, "n1"]], { kind: "drop" });
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "drop" });
     const s = await connect(r.publicPort);
     s.write("x");
     assert.equal(await receive(s, 200), "");
@@ -121,7 +122,7 @@ describe("switch", () => {
 
   it("reset closes open connections and refuses new ones", async () => {
     const s = await connect(r.publicPort);
-    r.sw.set([[CLIENTS, "n1"]], { kind: "reset" });
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "reset" });
     assert.equal(await closed(s, 500), true);
     const again = createConnection({ host: NODE, port: r.publicPort });
     again.on("error", () => undefined);
@@ -129,7 +130,7 @@ describe("switch", () => {
   });
 
   it("rules are per link: a node's link can be cut while the clients' passes", async () => {
-    r.sw.set([["n2", "n1"]], { kind: "drop" });
+    await r.sw.set([["n2", "n1"]], { kind: "drop" });
     const fromNode = await connect(r.publicPort, OTHER);
     const fromClient = await connect(r.publicPort);
     fromNode.write("a");
@@ -142,7 +143,7 @@ describe("switch", () => {
 
   it("delay holds every chunk for about the delay, in order", async () => {
     const s = await connect(r.publicPort);
-    r.sw.set([[CLIENTS, "n1"]], { kind: "delay", ms: 150, jitterMs: 20 });
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "delay", ms: 150, jitterMs: 20 });
     const started = Date.now();
     for (let i = 0; i < 5; i++) s.write(String(i));
     let got = "";
@@ -155,6 +156,45 @@ describe("switch", () => {
     assert.equal(got, "01234");
     assert.ok(Date.now() - started >= 125, `delivered after ${Date.now() - started} ms`);
     s.destroy();
+  });
+
+  it("carries bulk data intact through a receiver slower than the sender", async () => {
+    const s = await connect(r.publicPort);
+    const sent = Buffer.alloc(8 << 20, 0).map((_, i) => (i * 31 + (i >> 12)) & 0xff);
+    s.pause(); // the echo's answers back up through the switch until read
+    s.write(sent);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const chunks: Buffer[] = [];
+    let got = 0;
+    await new Promise<void>((resolve) => {
+      s.on("data", (d: Buffer) => {
+        chunks.push(d);
+        got += d.length;
+        if (got >= sent.length) resolve();
+      });
+      s.resume();
+    });
+    assert.ok(Buffer.concat(chunks).equals(sent), "the bytes arrived altered");
+    s.destroy();
+  });
+
+  it("set resolves once the rule holds on open connections: a reset has hit the caller by then", async () => {
+    const s = await connect(r.publicPort);
+    s.on("error", () => undefined);
+    s.write("hi");
+    assert.equal(await receive(s, 100), "hi"); // the switch thread has the connection open
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "reset" });
+    // No turn of the event loop since the answer: the RST came before it, so this write fails at once.
+    s.write("x");
+    assert.ok(s.errored, "the connection was still open when set() resolved");
+  });
+
+  it("close stops the thread and frees the public port", async () => {
+    await r.sw.close();
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => again.once("error", reject).listen(r.publicPort, NODE, resolve));
+    again.close();
+    await assert.rejects(r.sw.heal(), /switch closed/);
   });
 
   it("a node that goes away takes its forwarded connections down", async () => {
