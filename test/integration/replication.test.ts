@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import { Rng } from "../../harness/rng.js";
 import { Switch } from "../../nemesis/switch.js";
 import { TestNodes, dumpAll, eventually, fillVariety, inSync, type ServerKind, type TestNode } from "../support/nodes.js";
 
@@ -25,7 +24,7 @@ async function syncCounters(node: TestNode): Promise<{ full: number; partialOk: 
 
 /** A switch in front of the nodes: the replica reaches the primary through its public port, so the link can be cut. */
 async function throughSwitch(...nodes: TestNode[]): Promise<Switch> {
-  const sw = new Switch(new Rng(7));
+  const sw = new Switch(7);
   for (const n of nodes) await sw.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
   return sw;
 }

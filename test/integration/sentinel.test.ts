@@ -3,7 +3,6 @@
 // sentinels and data nodes fails over.
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { Rng } from "../../harness/rng.js";
 import { Switch } from "../../nemesis/switch.js";
 import { SentinelEvents, TestNodes, eventually, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
 
@@ -155,7 +154,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
       await nodes.start(kind, { replicaof: `${primary.host} ${primary.publicPort}` }),
     ];
-    sw = new Switch(new Rng(3));
+    sw = new Switch(3);
     for (const n of [primary, ...replicas]) await sw.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
     for (const r of replicas) await inSync(primary, r);
     const runids = await Promise.all(replicas.map(async (r) => (await r.info("server")).run_id.toLowerCase()));
@@ -194,7 +193,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
     await inSync(primary, replica);
     // Sentinels reach the primary through the switch, so one of them can lose it alone.
-    sw = new Switch(new Rng(5));
+    sw = new Switch(5);
     await sw.add({ id: primary.id, host: primary.host, publicPort: primary.publicPort, privatePort: primary.port });
     const viaSwitch = { host: primary.host, port: primary.publicPort };
     // Each sentinel joins the switch before it starts, so its connections are known to be its own.
