@@ -79,7 +79,8 @@ export function readResults(runDir: string): RunResults | undefined {
   }
 }
 
-function safeReaddir(dir: string): string[] {
+/** A folder's entries; none when it cannot be read. */
+export function safeReaddir(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {
@@ -87,7 +88,7 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-function isDir(path: string): boolean {
+export function isDir(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -2,12 +2,12 @@
 // which already holds the history in memory): results.json, the history, test.yaml, the
 // observer's events.jsonl when there is one, and what each node left under nodes/<id>/.
 // Reading is tolerant: a report of a broken or older run shows what is there.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseHistory } from "../history/jsonl.js";
 import type { History } from "../history/op.js";
-import { FILES, type RunResults } from "../harness/store.js";
+import { FILES, isDir, safeReaddir, type RunResults } from "../harness/store.js";
 import { isRecord } from "./format.js";
 
 export const REPORT_FILES = {
@@ -201,21 +201,6 @@ function readText(file: string, maxBytes = Infinity): string | undefined {
   }
 }
 
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function isFile(path: string): boolean {
   try {
