@@ -966,7 +966,7 @@ function checkPerFaultTimings(c: CrossCheck): void {
 /** The nodes a partition shape needs: sentinels to isolate one, several nodes to split them. */
 function partitionNeeds(shape: PartitionShape, topology: Spec["topology"]): string | undefined {
   const nodes = 1 + topology.replicas + topology.sentinels;
-  if (shape === "isolate-sentinel" && topology.sentinels === 0) return "topology sentinel";
+  if ((shape === "isolate-sentinel" || shape === "sentinel-from-primary") && topology.sentinels === 0) return "topology sentinel";
   if (shape === "bridge" && nodes < 3) return "at least 3 nodes";
   const needsReplicas: readonly PartitionShape[] = ["isolate-replica", "primary-with-clients", "halves", "majority-minority", "majorities-ring", "bridge"];
   if (needsReplicas.includes(shape) && topology.replicas === 0) return `topology ${REPLICA_TOPOLOGIES}`;

@@ -25,6 +25,7 @@ export const PARTITION_SHAPES = [
   "majorities-ring",
   "bridge",
   "clients-only",
+  "sentinel-from-primary",
 ] as const;
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 

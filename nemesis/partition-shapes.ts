@@ -28,6 +28,9 @@ import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition, 
  * - bridge: nodes shuffled, A = the first floor(n/2), the bridge = the next one,
  *   B = the rest; A-B links cut; sides [[...A, bridge], [bridge, ...B]]. Needs n >= 3.
  * - clients-only: clients <-> primary only; no sides.
+ * - sentinel-from-primary: a random sentinel <-> the primary only; no sides. One sentinel
+ *   loses the primary while the others still see it: fewer than a quorum of 2 can agree it
+ *   is down, so an honest Sentinel does not fail over. Undefined without sentinels.
  *
  * For halves, majority-minority, majorities-ring and bridge the clients keep their
  * links to every node (like Jepsen's control node) and are on no side.
@@ -81,14 +84,17 @@ export function partitionFor(shape: PartitionShape, roles: NetworkRoles, rng: Rn
       return split([[...s.slice(0, h), bridge], [bridge, ...s.slice(h + 1)]]);
     }
     case "clients-only":
-      return {
-        shape,
-        cut: [
-          [primary, CLIENTS],
-          [CLIENTS, primary],
-        ],
-      };
+      return { shape, cut: both(primary, CLIENTS) };
+    case "sentinel-from-primary":
+      return sentinels.length === 0 ? undefined : { shape, cut: both(primary, rng.pick(sentinels)) };
   }
+}
+
+function both(a: Component, b: Component): Link[] {
+  return [
+    [a, b],
+    [b, a],
+  ];
 }
 
 /**

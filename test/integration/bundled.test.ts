@@ -136,6 +136,24 @@ describe("redline run --target bundled", function () {
     });
   }
 
+  it("bug failover-without-quorum: a sentinel cut from the primary alone fails it over, and election-rules says ODOWN lacked the quorum; honest, nobody fails over", async () => {
+    const runWith = async (bug: string[]) => {
+      const results = join(tempDir(), "results");
+      const res = await runCli([
+        "run",
+        ...["--topology", "sentinel", "--workload", "set", "--persistence", "appendonly", ...bug],
+        ...["--nemesis", "partition", "--partitions", "sentinel-from-primary", "--nemesis-interval", "2", "--nemesis-duration", "7", "--time-limit", "9"],
+        ...["--checkers", "election-rules,stats", "--results-dir", results],
+      ]);
+      return { res, verdict: readJson<RunResults>(join(onlyRunDir(results), "results.json")) };
+    };
+    const [buggy, honest] = await Promise.all([runWith(["--bug", "failover-without-quorum"]), runWith([])]);
+    assert.equal(buggy.res.code, 1, buggy.res.stdout + buggy.res.stderr);
+    assert.match(buggy.res.stdout, /BROKEN odown-first: ODOWN with 1 of 2 sentinels agreeing \(#quorum 1\/2\)/);
+    assert.equal(honest.res.code, 0, honest.res.stdout + honest.res.stderr);
+    assert.match(honest.res.stdout, /election-rules valid +no failover in the record/);
+  });
+
   it("bug ignore-priority: the election-rules checker finds a priority-0 replica promoted (the honest run has no failover to judge)", async () => {
     const results = join(tempDir(), "results");
     const res = await runCli([

@@ -129,6 +129,16 @@ describe("partition shapes: sentinel topology", () => {
     assert.equal(describePartition(p), "clients-only: cut n1<->clients");
   });
 
+  it("sentinel-from-primary cuts one sentinel from the primary only", () => {
+    const p = get("sentinel-from-primary");
+    assert.equal(p.sides, undefined);
+    assert.equal(p.cut.length, 2);
+    const [[a, b]] = p.cut;
+    assert.equal(a, "n1");
+    assert.match(b, /^s\d$/);
+    assert.deepEqual(keys(p.cut), sym([["n1", b]]));
+  });
+
   it("impossible shapes give undefined", () => {
     const rng = new Rng(7);
     const noReplicas: NetworkRoles = { primary: "n1", replicas: [], sentinels: ["s1", "s2", "s3"] };
@@ -202,6 +212,7 @@ describe("partition shapes: properties", () => {
           "majorities-ring": n >= 3,
           bridge: n >= 3,
           "clients-only": true,
+          "sentinel-from-primary": roles.sentinels.length > 0,
         };
         assert.equal(p !== undefined, possible[shape]);
         if (!p) return;
