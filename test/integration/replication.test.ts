@@ -302,7 +302,10 @@ describe("replication: what a replica receives and the rules it follows", functi
         "replica-priority": "7",
       });
       await inSync(primary, replica);
-      assert.match((await primary.info("replication")).slave0, /^ip=127\.9\.9\.9,port=4242,state=online,offset=\d+,lag=\d+$/);
+      // The primary lists the replica as online once its first ACK after the transfer arrives.
+      await eventually("the replica online at its announced address", 10_000, async () =>
+        /^ip=127\.9\.9\.9,port=4242,state=online,offset=\d+,lag=\d+$/.test((await primary.info("replication")).slave0 ?? ""),
+      );
       assert.equal((await replica.info("replication")).slave_priority, "7");
     });
 
