@@ -389,7 +389,9 @@ export class Replication {
    */
   replicaOf(host: string, port: number, history: ReplicationHistory | null | "own" = "own"): void {
     if (history === "own") {
-      if (this.isMaster) this.cachedMaster = { replid: this.replid, offset: this.offset };
+      // A master continues its own history; a replica still linked, the one it has applied
+      // (replicationCacheMaster: a lost link has cached it already).
+      if (this.isMaster || this.link?.state === "connected") this.cachedMaster = { replid: this.replid, offset: this.offset };
     } else if (history) {
       this.replid = history.replid;
       this.bareOffset = history.offset;

@@ -203,9 +203,10 @@ describe("replication: bundled and real Redis in both directions", function () {
       assert.equal(promoted.role, "master");
       assert.equal(promoted.master_replid2, before.master_replid);
       assert.equal(Number(promoted.second_repl_offset), Number(before.master_repl_offset) + 1);
-      // The other replica follows the promoted one and continues by the old id: no full sync.
-      await primary.kill();
+      // The other replica, re-pointed while still linked to the old primary, follows the promoted
+      // one and continues by the old id: no full sync.
       assert.equal(await other.call("REPLICAOF", replica.host, String(replica.port)), "OK");
+      await primary.kill();
       await inSync(replica, other);
       assert.deepEqual(await syncCounters(replica), { full: 0, partialOk: 1, partialErr: 0 });
       assert.equal(await other.call("DBSIZE"), 10);
