@@ -1,6 +1,7 @@
 // Escaping and formatting shared by the report writers. Histories and specs can hold any
 // string at all, so everything taken from them goes through one of these before it reaches
 // HTML, XML or Markdown.
+import { formatValue, safeJson } from "../history/format.js";
 
 /** Text for HTML element content and (double- or single-quoted) attribute values. */
 export function esc(s: string): string {
@@ -56,43 +57,12 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** A value as people write it: numbers and strings bare, arrays as `[a b]`, null as `nil`, objects as JSON. */
+/** A value as people write it (history/format.ts), cut to `max` characters. */
 export function fmtValue(v: unknown, max = 120): string {
-  return truncate(fmtRaw(v, 0), max);
+  return truncate(formatValue(v, { maxDepth: 3, maxItems: 20 }), max);
 }
 
-function fmtRaw(v: unknown, depth: number): string {
-  if (v === undefined) return "";
-  if (v === null) return "nil";
-  switch (typeof v) {
-    case "string":
-      return v === "" ? '""' : v;
-    case "number":
-    case "boolean":
-    case "bigint":
-      return String(v);
-    case "object":
-      break;
-    default:
-      return String(v);
-  }
-  if (depth > 3) return "…";
-  if (Array.isArray(v)) {
-    const items = v.slice(0, 20).map((x) => fmtRaw(x, depth + 1));
-    if (v.length > 20) items.push(`…(${v.length - 20} more)`);
-    return `[${items.join(" ")}]`;
-  }
-  return safeJson(v);
-}
-
-export function safeJson(v: unknown, indent?: number): string {
-  try {
-    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x), indent);
-    return s === undefined ? String(v) : s;
-  } catch {
-    return String(v);
-  }
-}
+export { safeJson };
 
 /** Nanoseconds on the history's clock as seconds, e.g. `3.272 s`. */
 export function secs(ns: number, digits = 3): string {

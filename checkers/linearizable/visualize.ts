@@ -6,6 +6,7 @@
 //
 // Pure: no I/O. Everything taken from the history is escaped. What is drawn is bounded (per
 // partition and for the whole page), and the page says so whenever something was left out.
+import { formatValue, safeJson } from "../../history/format.js";
 import type { Counterexample, FaultInterval, LinOp, LinearizabilityResult, PartitionResult, PartitionVerdict } from "./types.js";
 
 export interface ViewOptions {
@@ -69,39 +70,9 @@ function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** A value as people write it: numbers and strings bare, sequences as `[a b]`, null as `nil`. */
-function fmtValue(v: unknown, depth = 0): string {
-  if (v === undefined) return "";
-  if (v === null) return "nil";
-  switch (typeof v) {
-    case "string":
-      return v === "" ? '""' : v;
-    case "number":
-    case "boolean":
-    case "bigint":
-      return String(v);
-    case "object":
-      break;
-    default:
-      return String(v);
-  }
-  if (depth > 4) return "…";
-  if (Array.isArray(v)) {
-    const items = v.slice(0, 32).map((x) => (x === undefined ? "nil" : fmtValue(x, depth + 1)));
-    if (v.length > 32) items.push(`…(${v.length - 32} more)`);
-    return `[${items.join(" ")}]`;
-  }
-  return safeJson(v);
-}
-
-function safeJson(v: unknown): string {
-  if (v === undefined) return "undefined";
-  try {
-    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
-    return s === undefined ? String(v) : s;
-  } catch {
-    return String(v);
-  }
+/** A value as people write it (history/format.ts). */
+function fmtValue(v: unknown): string {
+  return formatValue(v, { maxDepth: 4, maxItems: 32 });
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
