@@ -20,20 +20,23 @@ export interface FaultPeriod {
   reply?: string;
 }
 
-/** Start / stop nemesis ops paired into periods (the schedule runs one fault at a time). */
+/** Start / stop nemesis ops paired into periods; faults may overlap (the `together` mode), a stop ends the open period of its fault. */
 export function faultPeriods(history: History): FaultPeriod[] {
   const periods: FaultPeriod[] = [];
-  let open: FaultPeriod | undefined;
+  const open = new Map<string, FaultPeriod>();
   for (const op of history) {
     if (op.process !== "nemesis") continue;
     const v = (op.value ?? {}) as Record<string, unknown>;
     if (op.f === "start") {
       if (typeof v.error === "string") continue; // the fault did not start
-      open = periodOf(op, v);
-      periods.push(open);
-    } else if (op.f === "stop" && open) {
-      open.end = op.time;
-      open = undefined;
+      const period = periodOf(op, v);
+      open.set(period.fault, period);
+      periods.push(period);
+    } else if (op.f === "stop") {
+      const fault = String(v.fault ?? op.f);
+      const period = open.get(fault);
+      if (period) period.end = op.time;
+      open.delete(fault);
     }
   }
   return periods;

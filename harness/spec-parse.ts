@@ -25,6 +25,7 @@ import {
   TOPOLOGIES,
   WORKLOADS,
   checkersFitting,
+  type LagLinks,
   type NemesisName,
   type NemesisTarget,
   type Spec,
@@ -222,7 +223,7 @@ const FIELDS: readonly Field[] = [
   {
     path: "nemesis.mode",
     flag: "--nemesis-mode",
-    description: `${NEMESIS_MODES.join(" or ")}: faults picked at random or in the order listed (default random)`,
+    description: `${NEMESIS_MODES.join(", ")}: faults picked at random, in the order listed, or all of them in each round, overlapping (default random)`,
     type: oneOf("nemesis mode", NEMESIS_MODES),
     default: "random",
   },
@@ -984,9 +985,21 @@ function checkNetworkFaults(c: CrossCheck): void {
       if (needs) c.report("nemesis.partitions", `'${shape}' needs ${needs} (topology.type is ${topology.type}); expected one of ${possible.join(", ")}`, i);
     });
   }
-  if (c.given("nemesis.lag-links") && c.usable("nemesis.lag-links") && c.spec.nemesis.lag.links === "primary-replicas" && topology.replicas === 0) {
-    c.report("nemesis.lag-links", `'primary-replicas' needs replicas (topology.type is ${topology.type}); expected clients or all`);
+  if (c.given("nemesis.lag-links") && c.usable("nemesis.lag-links")) {
+    const links = c.spec.nemesis.lag.links;
+    const needs = lagLinksNeed(links, topology);
+    if (needs) {
+      const possible = LAG_LINKS.filter((l) => lagLinksNeed(l, topology) === undefined);
+      c.report("nemesis.lag-links", `'${links}' needs ${needs} (topology.type is ${topology.type}); expected ${possible.join(" or ")}`);
+    }
   }
+}
+
+/** What a set of lag links needs that the topology lacks, if anything. */
+function lagLinksNeed(links: LagLinks, topology: Spec["topology"]): string | undefined {
+  if ((links === "primary-replicas" || links === "primary-replica") && topology.replicas === 0) return "replicas";
+  if (links === "sentinels" && topology.sentinels < 2) return "two sentinels or more";
+  return undefined;
 }
 
 function checkCheckers(c: CrossCheck): void {

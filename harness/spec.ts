@@ -6,9 +6,9 @@ export const TARGETS = ["redis", "bundled"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
 export const WORKLOADS = ["register", "cas-register", "counter", "set", "stale-read"] as const;
 export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"] as const;
-export const NEMESIS_MODES = ["random", "sequence"] as const;
+export const NEMESIS_MODES = ["random", "sequence", "together"] as const;
 /** Which links a lag fault slows. */
-export const LAG_LINKS = ["primary-replicas", "clients", "all"] as const;
+export const LAG_LINKS = ["primary-replicas", "primary-replica", "sentinels", "clients", "all"] as const;
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
 export const CHECKERS = ["linearizable", "set", "counter", "stats", "loss-window", "election-rules", "stale-read"] as const;
@@ -98,11 +98,14 @@ export interface ExpectSpec {
 
 export interface NemesisSpec {
   faults: NemesisName[];
-  /** random: each fault picked by the seeded RNG; sequence: the faults in the order listed, round and round. */
+  /**
+   * random: each fault picked by the seeded RNG; sequence: the faults in the order listed, round
+   * and round; together: every fault in each round, each `interval` after the round's start.
+   */
   mode: NemesisMode;
   /** Roles a kill or pause may hit, picked by the seeded RNG. */
   targets: NemesisTarget[];
-  /** Seconds between the end of one fault and the start of the next. */
+  /** Seconds between the end of one fault and the start of the next (together: from the round's start). */
   intervalS: number;
   /** Seconds a fault lasts (a kill restarts, a pause resumes, after this). */
   durationS: number;

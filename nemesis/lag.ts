@@ -1,5 +1,8 @@
 // Latency with jitter on chosen links: primary -> replicas grows replication lag (the
-// window min-replicas-max-lag is about); client links slow every request.
+// window min-replicas-max-lag is about); primary -> one replica leaves that replica behind
+// the others (what replica selection in a failover is about); sentinel <-> sentinel links
+// slow votes, so two sentinels can stand in the same epoch; client links slow every request.
+import type { Rng } from "../harness/rng.js";
 import type { LagLinks } from "../harness/spec.js";
 import { CLIENTS, type Link, type NetworkRoles } from "./links.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
@@ -17,7 +20,7 @@ export function lagNemesis(settings: LagSettings): Nemesis {
     async start(ctx: FaultContext): Promise<ActiveFault | undefined> {
       const roles = await ctx.target.networkRoles();
       if (!roles) return undefined;
-      const links = lagLinks(settings.links, roles);
+      const links = lagLinks(settings.links, roles, ctx.rng);
       if (links.length === 0) return undefined;
       await ctx.target.network.set(links, { kind: "delay", ms: settings.ms, jitterMs: settings.jitterMs });
       return {
@@ -31,20 +34,24 @@ export function lagNemesis(settings: LagSettings): Nemesis {
   };
 }
 
-export function lagLinks(which: LagLinks, roles: NetworkRoles): Link[] {
+/** The links `which` names for these roles; a random choice (primary-replica) comes from `rng`. */
+export function lagLinks(which: LagLinks, roles: NetworkRoles, rng: Rng): Link[] {
   const { primary, replicas, sentinels } = roles;
+  const everyWay = (cs: readonly string[]) => cs.flatMap((a) => cs.filter((b) => b !== a).map((b): Link => [a, b]));
   switch (which) {
     case "primary-replicas":
       // The replication stream flows from the primary to each replica.
       return replicas.map((r): Link => [primary, r]);
+    case "primary-replica":
+      return replicas.length === 0 ? [] : [[primary, rng.pick(replicas)]];
+    case "sentinels":
+      return everyWay(sentinels);
     case "clients":
       return [
         [CLIENTS, primary],
         [primary, CLIENTS],
       ];
-    case "all": {
-      const all = [primary, ...replicas, ...sentinels, CLIENTS];
-      return all.flatMap((a) => all.filter((b) => b !== a).map((b): Link => [a, b]));
-    }
+    case "all":
+      return everyWay([primary, ...replicas, ...sentinels, CLIENTS]);
   }
 }

@@ -136,34 +136,65 @@ describe("redline run --target bundled", function () {
     });
   }
 
-  it("bug failover-without-quorum: a sentinel cut from the primary alone fails it over, and election-rules says ODOWN lacked the quorum; honest, nobody fails over", async () => {
-    const runWith = async (bug: string[]) => {
+  /** A bundled sentinel run judged by election-rules (and stats), with and without a bug switch, side by side. */
+  async function electionPair(bug: string, args: string[]) {
+    const runWith = async (bugArgs: string[]) => {
       const results = join(tempDir(), "results");
       const res = await runCli([
         "run",
-        ...["--topology", "sentinel", "--workload", "set", "--persistence", "appendonly", ...bug],
-        ...["--nemesis", "partition", "--partitions", "sentinel-from-primary", "--nemesis-interval", "2", "--nemesis-duration", "7", "--time-limit", "9"],
+        ...["--topology", "sentinel", "--workload", "set", "--persistence", "appendonly", ...bugArgs, ...args],
         ...["--checkers", "election-rules,stats", "--results-dir", results],
       ]);
-      return { res, verdict: readJson<RunResults>(join(onlyRunDir(results), "results.json")) };
+      const verdict = readJson<RunResults>(join(onlyRunDir(results), "results.json"));
+      return { res, output: res.stdout + res.stderr, election: verdict.checkers["election-rules"] };
     };
-    const [buggy, honest] = await Promise.all([runWith(["--bug", "failover-without-quorum"]), runWith([])]);
-    assert.equal(buggy.res.code, 1, buggy.res.stdout + buggy.res.stderr);
+    const [buggy, honest] = await Promise.all([runWith(["--bug", bug]), runWith([])]);
+    return { buggy, honest };
+  }
+
+  it("bug failover-without-quorum: a sentinel cut from the primary alone fails it over, and election-rules says ODOWN lacked the quorum; honest, nobody fails over", async () => {
+    const { buggy, honest } = await electionPair("failover-without-quorum", [
+      ...["--nemesis", "partition", "--partitions", "sentinel-from-primary", "--nemesis-interval", "2", "--nemesis-duration", "7", "--time-limit", "9"],
+    ]);
+    assert.equal(buggy.res.code, 1, buggy.output);
     assert.match(buggy.res.stdout, /BROKEN odown-first: ODOWN with 1 of 2 sentinels agreeing \(#quorum 1\/2\)/);
-    assert.equal(honest.res.code, 0, honest.res.stdout + honest.res.stderr);
+    assert.equal(honest.res.code, 0, honest.output);
     assert.match(honest.res.stdout, /election-rules valid +no failover in the record/);
   });
 
-  it("bug ignore-priority: the election-rules checker finds a priority-0 replica promoted (the honest run has no failover to judge)", async () => {
-    const results = join(tempDir(), "results");
-    const res = await runCli([
-      "run",
-      ...["--topology", "sentinel", "--workload", "set", "--persistence", "appendonly", "--replica-priority", "0,0", "--bug", "ignore-priority"],
-      ...["--nemesis", "failover", "--nemesis-interval", "2", "--nemesis-duration", "5", "--time-limit", "8", "--checkers", "election-rules,stats"],
-      ...["--results-dir", results],
+  it("bug select-lowest-offset: with one replica's stream lagging 2 s, a forced failover promotes it, and election-rules names the better one; honest, the replica ahead", async () => {
+    // The lag runs long enough for every sentinel's INFO of the replicas (each 10 s) to see
+    // the lagging one behind; the forced failover then selects from those offsets.
+    const { buggy, honest } = await electionPair("select-lowest-offset", [
+      ...["--nemesis", "lag,failover", "--nemesis-mode", "together", "--nemesis-intervals", "1,12", "--nemesis-durations", "14,3", "--time-limit", "16"],
+      ...["--lag-links", "primary-replica", "--lag-ms", "2000", "--lag-jitter-ms", "0"],
     ]);
-    assert.equal(res.code, 1, res.stdout + res.stderr);
-    assert.match(res.stdout, /BROKEN best-replica: promoted n\d but n\d was not eligible \(priority 0\)/);
+    assert.equal(buggy.res.code, 1, buggy.output);
+    assert.match(buggy.res.stdout, /BROKEN best-replica: promoted (n\d) but (?!\1)n\d was better \(priority 100, offset (\d+), .*\) than \1 \(priority 100, offset (\d+)/);
+    const [, , better, worse] = /promoted (n\d) but n\d was better \(priority 100, offset (\d+), .*\) than \1 \(priority 100, offset (\d+)/.exec(buggy.res.stdout)!;
+    assert.ok(Number(better) > Number(worse), `${better} > ${worse}`);
+    assert.equal(honest.res.code, 0, honest.output);
+    // Not a tie broken by run id: the honest leader saw the offsets apart, and took the one ahead.
+    assert.match(honest.res.stdout, /ok best-replica: n\d was the best: n\d has offset (\d+) < (\d+)/);
+  });
+
+  it("bug vote-twice-per-epoch: with votes slowed between sentinels, several stand in one epoch and each votes for all of them; honest, each votes once", async () => {
+    // 2.5 s on every sentinel-to-sentinel link: a sentinel that reaches ODOWN cannot hear the
+    // first candidate's vote request before it stands itself, so candidates share an epoch.
+    const { buggy, honest } = await electionPair("vote-twice-per-epoch", [
+      ...["--nemesis", "lag,kill", "--nemesis-mode", "together", "--nemesis-targets", "primary", "--nemesis-intervals", "1,2", "--nemesis-durations", "16,8"],
+      ...["--lag-links", "sentinels", "--lag-ms", "2500", "--lag-jitter-ms", "0", "--time-limit", "18"],
+    ]);
+    assert.equal(buggy.res.code, 1, buggy.output);
+    assert.match(buggy.res.stdout, /BROKEN one-vote-per-epoch: s\d voted for [23] candidates in epoch \d+/);
+    assert.equal(honest.res.code, 0, honest.output);
+    // The same situation arose: two or more candidates in one epoch; each sentinel voted once.
+    const attempts = honest.election.details.attempts as { leader: string; epoch: number | null }[];
+    const byEpoch = new Map<number | null, Set<string>>();
+    for (const a of attempts) byEpoch.set(a.epoch, (byEpoch.get(a.epoch) ?? new Set()).add(a.leader));
+    assert.ok([...byEpoch.values()].some((leaders) => leaders.size >= 2), `no epoch with two candidates: ${JSON.stringify(attempts)}`);
+    const global = honest.election.details.global as { rule: string; valid: boolean | string }[];
+    assert.deepEqual(global.find((g) => g.rule === "one-vote-per-epoch")?.valid, true);
   });
 
   it("the default chaos run: set then register on a bundled primary, 2 replicas and 3 sentinels, under partitions and kills", async () => {

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { parseHistory } from "../../history/jsonl.js";
 import type { Op } from "../../history/op.js";
 import { info, waitUntil } from "../../harness/redis-info.js";
+import { Rng } from "../../harness/rng.js";
 import { parseSpec } from "../../harness/spec-parse.js";
 import type { RunResults } from "../../harness/store.js";
 import { Supervisor } from "../../harness/supervisor.js";
@@ -78,7 +79,7 @@ describe("network faults against real Redis", function () {
     try {
       await target.setup();
       const roles = (await target.networkRoles())!;
-      await target.network.set(lagLinks("primary-replicas", roles), { kind: "delay", ms: 1500, jitterMs: 0 });
+      await target.network.set(lagLinks("primary-replicas", roles, new Rng(1)), { kind: "delay", ms: 1500, jitterMs: 0 });
       const primary = target.nodes.find((n) => n.id === "n1")!;
       const client = new Redis({ host: primary.host, port: primary.port, maxRetriesPerRequest: 0 });
       try {

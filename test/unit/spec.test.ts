@@ -353,6 +353,16 @@ describe("spec-parse", () => {
         "spec.yaml:2:83: nemesis.durations: 2 entries for 1 fault (nemesis.faults); expected at most one per fault, in the same order",
       ]);
       assert.match(problemOf(yaml("nemesis: {faults: [lag], lag-links: primary-replicas}")), /nemesis\.lag-links: 'primary-replicas' needs replicas/);
+      assert.match(problemOf(yaml("nemesis: {faults: [lag], lag-links: primary-replica}")), /nemesis\.lag-links: 'primary-replica' needs replicas \(topology.type is standalone\); expected clients or all/);
+      assert.match(problemOf(yaml("topology: {type: replication}", "nemesis: {faults: [lag], lag-links: sentinels}")), /'sentinels' needs two sentinels or more/);
+    });
+
+    it("parses the together mode, which runs every fault in each round", () => {
+      const spec = parseSpec(yaml("topology: {type: sentinel}", "nemesis: {faults: [lag, failover], mode: together, lag-links: primary-replica, intervals: [1, 12]}"), "spec.yaml");
+      assert.equal(spec.nemesis.mode, "together");
+      assert.equal(spec.nemesis.lag.links, "primary-replica");
+      assert.deepEqual(parseSpec(specToYaml(spec), "again.yaml"), spec);
+      assert.match(problemOf(yaml("nemesis: {faults: [kill], mode: overlap}")), /nemesis\.mode: .*'overlap'.*expected one of random, sequence, together/);
     });
   });
 

@@ -1,0 +1,98 @@
+// The nemesis schedule's modes, with faults that only log, and the lag fault's link sets.
+import assert from "node:assert/strict";
+import { Rng } from "../../harness/rng.js";
+import type { NemesisMode } from "../../harness/spec.js";
+import type { Target } from "../../harness/targets/target.js";
+import { lagLinks } from "../../nemesis/lag.js";
+import { CLIENTS } from "../../nemesis/links.js";
+import type { Nemesis } from "../../nemesis/nemesis.js";
+import { runSchedule, type ScheduledFault } from "../../nemesis/schedule.js";
+
+/** Runs the schedule for `ms` and returns its nemesis ops as "start a @t" / "stop a @t", t in ms from the start rounded to 10. */
+async function scheduleLog(mode: NemesisMode, faults: Array<[string, number, number]>, ms: number): Promise<string[]> {
+  const t0 = Date.now();
+  const log: string[] = [];
+  const at = () => Math.round((Date.now() - t0) / 10) * 10;
+  const scheduled: ScheduledFault[] = faults.map(([name, intervalMs, durationMs]) => {
+    const nemesis: Nemesis = {
+      name,
+      async start() {
+        return { description: {}, stop: async () => ({}) };
+      },
+    };
+    return { nemesis, intervalMs, durationMs };
+  });
+  await runSchedule(
+    scheduled,
+    { target: {} as Target, rng: new Rng(1), roles: ["primary"] },
+    {
+      mode,
+      deadline: t0 + ms,
+      signal: new AbortController().signal,
+      record: (f, value) => log.push(`${f} ${String(value.fault)} @${at()}`),
+    },
+  );
+  return log;
+}
+
+/** The log has these lines, each within 60 ms of the time the schedule asked for (timers run late on a loaded machine). */
+function near(log: string[], expected: string[]): void {
+  assert.equal(log.length, expected.length, log.join(", "));
+  expected.forEach((e, i) => {
+    const [want, wantAt] = e.split(" @");
+    const [got, gotAt] = log[i].split(" @");
+    assert.equal(got, want, log.join(", "));
+    assert.ok(Math.abs(Number(gotAt) - Number(wantAt)) <= 60, `${log[i]} should be near @${wantAt}: ${log.join(", ")}`);
+  });
+}
+
+describe("nemesis schedule", () => {
+  it("sequence: one fault at a time, each after its own interval, in the order listed", async () => {
+    const log = await scheduleLog("sequence", [["a", 100, 200], ["b", 200, 100]], 660);
+    near(log, ["start a @100", "stop a @300", "start b @500", "stop b @600"]);
+  });
+
+  it("together: every fault each round, each its interval after the round's start, overlapping", async () => {
+    const log = await scheduleLog("together", [["lag", 40, 400], ["failover", 200, 100]], 600);
+    near(log, ["start lag @40", "start failover @200", "stop failover @300", "stop lag @440", "start lag @480", "stop lag @600"]);
+  });
+
+  it("random: the seeded RNG picks the faults, the same ones for the same seed", async () => {
+    const faults: Array<[string, number, number]> = [["a", 10, 10], ["b", 10, 10], ["c", 10, 10]];
+    const picks = (log: string[]) => log.filter((l) => l.startsWith("start")).map((l) => l.split(" ")[1]);
+    const [one, two] = await Promise.all([scheduleLog("random", faults, 200), scheduleLog("random", faults, 200)]);
+    assert.ok(new Set(picks(one)).size > 1, one.join(", "));
+    assert.deepEqual(picks(one).slice(0, 5), picks(two).slice(0, 5));
+  });
+});
+
+describe("lag links", () => {
+  const roles = { primary: "n1", replicas: ["n2", "n3"], sentinels: ["s1", "s2", "s3"] };
+
+  it("primary-replicas slows the replication stream to every replica; primary-replica to one, picked by the RNG", () => {
+    assert.deepEqual(lagLinks("primary-replicas", roles, new Rng(1)), [
+      ["n1", "n2"],
+      ["n1", "n3"],
+    ]);
+    const one = lagLinks("primary-replica", roles, new Rng(1));
+    assert.equal(one.length, 1);
+    assert.equal(one[0][0], "n1");
+    assert.ok(roles.replicas.includes(one[0][1]));
+    const seen = new Set(Array.from({ length: 20 }, (_, seed) => lagLinks("primary-replica", roles, new Rng(seed))[0][1]));
+    assert.deepEqual([...seen].sort(), ["n2", "n3"], "either replica can be the one left behind");
+    assert.deepEqual(lagLinks("primary-replica", { ...roles, replicas: [] }, new Rng(1)), []);
+  });
+
+  it("sentinels slows every sentinel-to-sentinel link, both ways, and nothing else", () => {
+    const links = lagLinks("sentinels", roles, new Rng(1)).map(([a, b]) => `${a}->${b}`);
+    assert.deepEqual(links.sort(), ["s1->s2", "s1->s3", "s2->s1", "s2->s3", "s3->s1", "s3->s2"]);
+  });
+
+  it("clients slows both directions between the clients and the primary; all, every link", () => {
+    assert.deepEqual(lagLinks("clients", roles, new Rng(1)), [
+      [CLIENTS, "n1"],
+      ["n1", CLIENTS],
+    ]);
+    assert.equal(lagLinks("all", roles, new Rng(1)).length, 7 * 6);
+  });
+});
