@@ -1,7 +1,7 @@
 // The loss-window checker against the bundled server's replication bug switches: each makes a
-// partition run fail, and the same run passes against the correct server. Until the bundled
-// server has its own Sentinel, real redis-sentinel processes fail the bundled data nodes over
-// (they speak the same protocol); the spec says `target: bundled` for the data nodes.
+// partition run fail, and the same run passes against the correct server. Real redis-sentinel
+// processes fail the bundled data nodes over, so a failing run can only be the data nodes'
+// doing, not the bundled Sentinel's; the spec says `target: bundled` for the data nodes.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { LossDetails } from "../../checkers/loss-window.js";
