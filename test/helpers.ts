@@ -1,14 +1,31 @@
 // Shared by the integration tests: run the CLI as a user would, and check processes.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../harness/cli.js", import.meta.url));
 
+const tempDirs: string[] = [];
+
+/** Removes this process's temp dirs as it ends (run folders hold logs and data files: megabytes each), unless REDLINE_KEEP_TEST_DIRS is set. */
+function removeTempDirs(): void {
+  if (process.env.REDLINE_KEEP_TEST_DIRS) return;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+process.once("exit", removeTempDirs);
+// Mocha's parallel workers are ended with SIGTERM, which skips "exit" handlers.
+process.once("SIGTERM", () => {
+  removeTempDirs();
+  process.exit(143);
+});
+
+/** A fresh directory under the system's temp dir, removed when the test process ends. */
 export function tempDir(prefix = "redline-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export interface CliResult {

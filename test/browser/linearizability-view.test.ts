@@ -1,13 +1,14 @@
 // Opens the linearizability page in a real (headless) Chromium and checks what a person would see.
 // Needs /usr/bin/chromium (Debian's package); machines without it skip these tests.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { renderLinearizabilityHtml } from "../../checkers/linearizable/visualize.js";
 import type { FaultInterval, LinOp, LinearizabilityResult, PartitionResult } from "../../checkers/linearizable/types.js";
+import { tempDir } from "../helpers.js";
 
 /** Debian's chromium; REDLINE_CHROMIUM points elsewhere. */
 const CHROMIUM = process.env.REDLINE_CHROMIUM ?? "/usr/bin/chromium";
@@ -96,7 +97,7 @@ describe("linearizability view (in Chromium)", function () {
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    dir = mkdtempSync(join(tmpdir(), "redline-linview-"));
+    dir = tempDir("redline-linview-");
     page = await open(renderLinearizabilityHtml(result, { faults, title: "register: stale read" }), "view.html");
   });
 

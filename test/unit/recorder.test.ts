@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseHistory, HistoryParseError } from "../../history/jsonl.js";
 import { pairOps, outcomeOf } from "../../history/op.js";
 import { ProcessSlot, Recorder } from "../../harness/recorder.js";
+import { tempDir } from "../helpers.js";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "redline-rec-"));
+const tmp = () => tempDir("redline-rec-");
 
 describe("recorder", () => {
   it("writes each op as a line as it happens, with monotonic times and indexes", () => {
