@@ -32,7 +32,11 @@ export class Calls {
     const id = this.nextId++;
     if (this.pending.size === 0) this.busy(true);
     const answered = new Promise<void>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    send(id);
+    try {
+      send(id);
+    } catch (err) {
+      this.answer(id, err instanceof Error ? err.message : String(err)); // never sent: never answered
+    }
     return answered;
   }
 
