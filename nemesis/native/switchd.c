@@ -233,6 +233,7 @@ static void conn_close(struct conn *c, bool reset) {
     closed_conns = c;
 }
 
+/* Queues a copy of the bytes; under delay they also get their release time. */
 static void enqueue(struct dir *d, const char *data, size_t len) {
     struct chunk *k = malloc(sizeof *k + len);
     if (!k) die("malloc");
@@ -260,7 +261,7 @@ static void pump(struct dir *d) {
     while (d->head && !d->stalled) {
         struct chunk *k = d->head;
         if (d->rule.kind == DELAY && k->release_at > now) return; /* release_due() comes back */
-        if (d->dst->connecting) {
+        if (d->dst->connecting) { /* Its EPOLLOUT says when it is connected. */
             d->stalled = true;
             return;
         }
@@ -287,6 +288,7 @@ static void pump(struct dir *d) {
     }
 }
 
+/* One read from the source: at EOF, an EOF chunk queued behind the bytes before it. */
 static void dir_read(struct dir *d) {
     static char buf[READ_BUFFER];
     ssize_t n = recv(d->src->h.fd, buf, sizeof buf, 0);

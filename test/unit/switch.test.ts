@@ -201,7 +201,7 @@ for (const engine of ["native", "js"] as const) describe(`switch (${engine} engi
     const s = await connect(r.publicPort);
     s.on("error", () => undefined);
     s.write("hi");
-    assert.equal(await receive(s, 100), "hi"); // the switch thread has the connection open
+    assert.equal(await receive(s, 100), "hi"); // the engine has the connection open
     await r.sw.set([[CLIENTS, "n1"]], { kind: "reset" });
     // No turn of the event loop since the answer: the RST came before it, so this write fails at once.
     s.write("x");
