@@ -1,16 +1,21 @@
 // npm run bench:switch — what the userspace switch costs: GET/SET throughput of 50 clients
 // against one real redis-server, connected directly to its private port and through the
 // switch's public port, in the same process (as in a run: the clients on the harness's
-// thread, the switch on its own). Direct and switched runs alternate (a, b, a, b) and the
-// better of each counts, to damp noise; a last run adds a 1 ms delay on the client links.
+// thread, the switch in switchd or on a thread of its own). The engine a run would use is
+// measured, and the other one too when it can run, each switch on a public port of its own.
+// Direct and switched runs alternate (direct, native, js, direct, ...) and the best of each
+// counts, to damp noise; a last run per engine adds a 1 ms delay on the client links.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { availableParallelism } from "node:os";
 import { Redis } from "ioredis";
 import { allocateAddresses } from "../harness/targets/addresses.js";
+import { freePort } from "../harness/targets/ports.js";
 import { which } from "../harness/targets/which.js";
 import { CLIENTS, type Link } from "../nemesis/links.js";
+import { nativeBuilt } from "../nemesis/native-engine.js";
 import { Switch } from "../nemesis/switch.js";
+import type { EngineName } from "../nemesis/switch-engine.js";
 import type { Rule } from "../nemesis/switch-rules.js";
 
 const CLIENT_COUNT = 50;
@@ -169,52 +174,69 @@ async function main(): Promise<number> {
     if (server.kill("SIGKILL") === false) process.exit(130);
   };
   process.once("SIGINT", onSigint);
-  const sw = new Switch(1);
+  const switches: Array<{ sw: Switch; port: number }> = [];
   try {
     await waitForPing(host, privatePort, server, STARTUP_TIMEOUT_MS);
-    await sw.add({ id: NODE, host, publicPort, privatePort });
-    await waitForPing(host, publicPort, server, STARTUP_TIMEOUT_MS);
+    const usual = new Switch(1); // the engine a run would use
+    switches.push({ sw: usual, port: publicPort });
+    const other: EngineName = usual.engine === "native" ? "js" : "native";
+    if (other === "js" || nativeBuilt()) switches.push({ sw: new Switch(1, { engine: other }), port: await freePort(host) });
+    else console.log("switchd is not built (npm run build, with a C compiler): the js engine alone is measured");
+    for (const { sw, port } of switches) {
+      await sw.add({ id: NODE, host, publicPort: port, privatePort });
+      await waitForPing(host, port, server, STARTUP_TIMEOUT_MS);
+    }
 
     const direct: Measurement[] = [];
-    const switched: Measurement[] = [];
+    const switched = switches.map((): Measurement[] => []);
     for (let round = 0; round < 2; round++) {
       direct.push(await measure("direct (private port)", host, privatePort));
-      switched.push(await measure("switch, every link passes", host, publicPort));
+      for (const [i, { sw, port }] of switches.entries()) switched[i].push(await measure(`switch (${sw.engine}), every link passes`, host, port));
     }
     const clientLinks: Link[] = [
       [CLIENTS, NODE],
       [NODE, CLIENTS],
     ];
     const delay: Rule = { kind: "delay", ms: 1, jitterMs: 0 };
-    await sw.set(clientLinks, delay);
-    const delayed = await measure("switch, 1 ms delay each way on client links", host, publicPort);
-    await sw.heal();
+    const delayed: Measurement[] = [];
+    for (const { sw, port } of switches) {
+      await sw.set(clientLinks, delay);
+      delayed.push(await measure(`switch (${sw.engine}), 1 ms delay each way on client links`, host, port));
+      await sw.heal();
+    }
 
     const best = (ms: Measurement[]): Measurement => ms.reduce((a, b) => (opsPerSecond(b) > opsPerSecond(a) ? b : a));
     const bestDirect = best(direct);
-    const bestSwitched = best(switched);
-    const ratio = opsPerSecond(bestSwitched) / opsPerSecond(bestDirect);
 
     const row = (m: Measurement, note = ""): string =>
       `| ${m.label}${note} | ${m.ops.toLocaleString("en")}${m.errors ? ` (${m.errors} errors)` : ""} | ${m.seconds.toFixed(2)} | ${Math.round(
         opsPerSecond(m),
       ).toLocaleString("en")} | ${(opsPerSecond(m) / opsPerSecond(bestDirect)).toFixed(2)} |`;
+    const rows = (ms: Measurement[]): void => {
+      const top = best(ms);
+      ms.forEach((m, i) => console.log(row(m, ` #${i + 1}${m === top ? " (best)" : ""}`)));
+    };
     console.log(
       `switch throughput: ${CLIENT_COUNT} ioredis clients, SET+GET on own key, ${OPS_PER_CLIENT.toLocaleString("en")} ops per client or ${
         TIME_LIMIT_MS / 1000
       } s, redis-server ${host}, ${availableParallelism()} cores, node ${process.version}`,
     );
+    console.log(`switch engine of a run: ${usual.engine}${switches.length > 1 ? ` (${other} measured too)` : ""}`);
     console.log("| mode | ops | seconds | ops/s | ratio to direct |");
     console.log("|---|---|---|---|---|");
-    direct.forEach((m, i) => console.log(row(m, ` #${i + 1}${m === bestDirect ? " (best)" : ""}`)));
-    switched.forEach((m, i) => console.log(row(m, ` #${i + 1}${m === bestSwitched ? " (best)" : ""}`)));
-    console.log(row(delayed));
-    const errors = [...direct, ...switched, delayed].reduce((n, m) => n + m.errors, 0);
+    rows(direct);
+    switched.forEach(rows);
+    delayed.forEach((m) => console.log(row(m)));
+    const errors = [...direct, ...switched.flat(), ...delayed].reduce((n, m) => n + m.errors, 0);
     if (errors > 0) console.log(`warning: ${errors} commands failed`);
-    console.log(`switch/direct throughput ratio: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO.toFixed(2)})`);
+    for (const [i, { sw }] of switches.entries()) {
+      const ratio = opsPerSecond(best(switched[i])) / opsPerSecond(bestDirect);
+      const usualNote = sw === usual ? ", the engine of a run" : "";
+      console.log(`switch/direct throughput ratio, ${sw.engine} engine${usualNote}: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO.toFixed(2)})`);
+    }
     return 0;
   } finally {
-    await sw.close();
+    for (const { sw } of switches) await sw.close();
     await stopRedis(server);
     process.off("SIGINT", onSigint);
   }

@@ -1,4 +1,4 @@
-// The forwarding itself, run on the switch thread: a listener per node, and per accepted
+// The JS engine's forwarding, run on the switch thread: a listener per node, and per accepted
 // connection one to the node, from the caller's own address. A rule applies to the bytes one
 // side sends: a connection from A to B carries A->B bytes under rule(A, B) and B->A bytes
 // under rule(B, A). Rules change on open connections too.

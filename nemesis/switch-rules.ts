@@ -1,6 +1,6 @@
 // What the switch knows: who is behind each address and the rule of each directed link. The
-// facade (harness thread) and the switch thread each keep one, changed by the same calls, so
-// the harness can read rules without a round trip.
+// facade (harness thread) and the JS engine's switch thread each keep one, changed by the same
+// calls, so the harness can read rules without a round trip (switchd keeps its own, in C).
 import { CLIENTS, type Component, type Link } from "./links.js";
 
 export type Rule =

@@ -1,13 +1,11 @@
-// The switch thread: forwarding costs about as much CPU per request as the client that sends
-// it, so the switch gets an event loop (and a core) of its own instead of sharing the
-// harness's. It applies the facade's requests in order and acknowledges each once done.
+// The switch thread of the JavaScript engine (thread-engine.ts): forwarding costs about as much
+// CPU per request as the client that sends it, so the switch gets an event loop (and a core) of
+// its own instead of sharing the harness's. It applies the engine's requests in order and
+// acknowledges each once done.
 import { parentPort, workerData } from "node:worker_threads";
 import { Rng } from "../harness/rng.js";
 import { Forwarder } from "./forwarder.js";
-import type { Link } from "./links.js";
-import type { Rule, SwitchPort } from "./switch-rules.js";
-
-export type Request = { op: "add"; port: SwitchPort } | { op: "set"; links: readonly Link[]; rule: Rule } | { op: "heal" };
+import type { Request } from "./switch-engine.js";
 
 export interface Reply {
   id: number;

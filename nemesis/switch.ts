@@ -4,43 +4,38 @@
 // connections from their own address (bind-source-addr), so the switch knows who is calling;
 // anything from another address is the harness's clients.
 //
-// The forwarding runs on a thread of its own (switch-thread.ts); this facade is what the
-// harness holds. Changes resolve once the thread has applied them, so a fault that the
-// history says has started has started on every open connection.
-import { Worker } from "node:worker_threads";
+// The forwarding is an engine's (switch-engine.ts): switchd, the forwarder in C, when it is
+// built, else forwarder.ts on a worker thread. Changes resolve once the engine has applied them,
+// so a fault that the history says has started has started on every open connection.
 import type { Component, Link } from "./links.js";
+import { NativeEngine, nativeBuilt, SWITCHD } from "./native-engine.js";
+import type { EngineName, SwitchEngine } from "./switch-engine.js";
 import { SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
-import type { Reply, Request, ThreadData } from "./switch-thread.js";
+import { ThreadEngine } from "./thread-engine.js";
+
+export interface SwitchOptions {
+  /** The forwarder: by default the one REDLINE_SWITCH names, else native when switchd is built. */
+  engine?: EngineName;
+}
 
 export class Switch {
   private readonly rules = new SwitchRules();
-  private readonly thread: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-  private nextId = 0;
-  /** Why the thread can take no more requests. */
-  private failure: Error | undefined;
+  private readonly forwarder: SwitchEngine;
 
   /** `seed`: of the jitter of delays. */
-  constructor(seed: number) {
-    const workerData: ThreadData = { seed };
-    this.thread = new Worker(new URL("./switch-thread.js", import.meta.url), { workerData });
-    // Idle, the thread holds nothing up: the process exits as if the switch were not there.
-    this.thread.unref();
-    this.thread.on("message", ({ id, error }: Reply) => {
-      const call = this.pending.get(id);
-      this.pending.delete(id);
-      if (this.pending.size === 0) this.thread.unref();
-      if (error === undefined) call?.resolve();
-      else call?.reject(new Error(error));
-    });
-    this.thread.on("error", (err) => this.fail(err));
-    this.thread.on("exit", (code) => this.fail(new Error(`switch thread exited (${code})`)));
+  constructor(seed: number, options: SwitchOptions = {}) {
+    this.forwarder = chooseEngine(options.engine) === "native" ? new NativeEngine(seed) : new ThreadEngine(seed);
+  }
+
+  /** Which forwarder runs: "native" (switchd) or "js" (forwarder.ts on a thread). */
+  get engine(): EngineName {
+    return this.forwarder.name;
   }
 
   /** Starts forwarding for a node. */
   async add(port: SwitchPort): Promise<void> {
     this.rules.addNode(port);
-    await this.request({ op: "add", port });
+    await this.forwarder.request({ op: "add", port });
   }
 
   /** The component behind a source address. */
@@ -55,13 +50,13 @@ export class Switch {
   /** Sets the rule of each link; resolves once it applies to open connections. */
   async set(links: readonly Link[], rule: Rule): Promise<void> {
     this.rules.set(links, rule);
-    await this.request({ op: "set", links, rule });
+    await this.forwarder.request({ op: "set", links, rule });
   }
 
   /** Every link passes again; resolves once it does on open connections. */
   async heal(): Promise<void> {
     this.rules.heal();
-    await this.request({ op: "heal" });
+    await this.forwarder.request({ op: "heal" });
   }
 
   /** Links that do not pass right now, with their rules. */
@@ -69,26 +64,22 @@ export class Switch {
     return this.rules.faulty();
   }
 
-  /** Stops the thread: its listeners and connections close with it. */
+  /** Stops the engine: its listeners and connections close with it. */
   async close(): Promise<void> {
-    this.fail(new Error("switch closed"));
-    await this.thread.terminate();
+    await this.forwarder.close();
   }
+}
 
-  private request(request: Request): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    // Kept alive while the harness waits for an answer.
-    if (this.pending.size === 0) this.thread.ref();
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.thread.postMessage({ id, request });
-    });
+function chooseEngine(asked: EngineName | undefined): EngineName {
+  const env = process.env.REDLINE_SWITCH;
+  if (asked === undefined && env) {
+    if (env !== "js" && env !== "native") throw new Error(`REDLINE_SWITCH is "js" or "native", not ${JSON.stringify(env)}`);
+    asked = env;
   }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    for (const call of this.pending.values()) call.reject(this.failure);
-    this.pending.clear();
+  if (asked === "native" && !nativeBuilt()) {
+    throw new Error(
+      `switch: the native forwarder is not built (no ${SWITCHD}): "npm run build" builds it where a C compiler (cc) is installed; or use the js engine (REDLINE_SWITCH=js)`,
+    );
   }
+  return asked ?? (nativeBuilt() ? "native" : "js");
 }

@@ -1,9 +1,15 @@
-// The switch with plain TCP: an echo server behind it, clients and "nodes" in front.
+// The switch with plain TCP: an echo server behind it, clients and "nodes" in front. Every
+// case runs against both engines; switchd's own control channel is tested at the end.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createInterface } from "node:readline";
+import { sameProcess, startTime } from "../../harness/proc.js";
 import { freePort } from "../../harness/targets/ports.js";
 import { CLIENTS } from "../../nemesis/links.js";
+import { NativeEngine, nativeBuilt, SWITCHD } from "../../nemesis/native-engine.js";
 import { Switch } from "../../nemesis/switch.js";
+import type { EngineName } from "../../nemesis/switch-engine.js";
 
 const NODE = "127.77.0.11";
 const OTHER = "127.77.0.12";
@@ -17,7 +23,8 @@ interface Rig {
   nodeSide: Socket[];
 }
 
-async function rig(): Promise<Rig> {
+/** The node n1: an echo server on a private port of NODE. */
+async function echoNode(): Promise<Omit<Rig, "sw"> & { privatePort: number }> {
   const privatePort = await freePort(NODE);
   const publicPort = await freePort(NODE);
   const seen: string[] = [];
@@ -29,10 +36,15 @@ async function rig(): Promise<Rig> {
     s.pipe(s);
   });
   await new Promise<void>((r) => echo.listen(privatePort, NODE, r));
-  const sw = new Switch(1);
-  await sw.add({ id: "n1", host: NODE, publicPort, privatePort });
+  return { echo, publicPort, privatePort, seen, nodeSide };
+}
+
+async function rig(engine: EngineName): Promise<Rig> {
+  const node = await echoNode();
+  const sw = new Switch(1, { engine });
+  await sw.add({ id: "n1", host: NODE, publicPort: node.publicPort, privatePort: node.privatePort });
   await sw.add({ id: "n2", host: OTHER, publicPort: await freePort(OTHER), privatePort: await freePort(OTHER) });
-  return { sw, echo, publicPort, seen, nodeSide };
+  return { sw, ...node };
 }
 
 function connect(port: number, localAddress?: string): Promise<Socket> {
@@ -66,9 +78,16 @@ function closed(s: Socket, ms: number): Promise<boolean> {
   });
 }
 
-describe("switch", () => {
+function skipUnlessBuilt(this: Mocha.Context): void {
+  if (nativeBuilt()) return;
+  console.log(`      switchd is not built (no ${SWITCHD}): skipped`);
+  this.skip();
+}
+
+for (const engine of ["native", "js"] as const) describe(`switch (${engine} engine)`, () => {
   let r: Rig;
-  beforeEach(async () => (r = await rig()));
+  if (engine === "native") before(skipUnlessBuilt);
+  beforeEach(async () => (r = await rig(engine)));
   afterEach(async () => {
     await r.sw.close();
     r.echo.close();
@@ -182,14 +201,24 @@ describe("switch", () => {
     const s = await connect(r.publicPort);
     s.on("error", () => undefined);
     s.write("hi");
-    assert.equal(await receive(s, 100), "hi"); // the switch thread has the connection open
+    assert.equal(await receive(s, 100), "hi"); // the engine has the connection open
     await r.sw.set([[CLIENTS, "n1"]], { kind: "reset" });
     // No turn of the event loop since the answer: the RST came before it, so this write fails at once.
     s.write("x");
     assert.ok(s.errored, "the connection was still open when set() resolved");
   });
 
-  it("close stops the thread and frees the public port", async () => {
+  it("passes a half close on after the bytes before it, delayed too", async () => {
+    await r.sw.set([[CLIENTS, "n1"]], { kind: "delay", ms: 100, jitterMs: 20 });
+    const s = await connect(r.publicPort);
+    let got = "";
+    s.on("data", (d: Buffer) => (got += d.toString()));
+    s.end("bye"); // the echo ends its side once it has ours: both halves closed through the switch
+    assert.equal(await closed(s, 2_000), true);
+    assert.equal(got, "bye");
+  });
+
+  it("close stops the engine and frees the public port", async () => {
     await r.sw.close();
     const again = createServer();
     await new Promise<void>((resolve, reject) => again.once("error", reject).listen(r.publicPort, NODE, resolve));
@@ -203,5 +232,143 @@ describe("switch", () => {
     assert.equal(await receive(s, 100), "x");
     for (const c of r.nodeSide) c.resetAndDestroy(); // the node dies: its kernel resets the connection
     assert.equal(await closed(s, 500), true);
+  });
+});
+
+/** switchd started by hand, to talk its control protocol directly. */
+function switchd() {
+  const child = spawn(SWITCHD, ["1"], { stdio: ["pipe", "pipe", "inherit"] });
+  const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    /** Sends one line and resolves with the next reply. */
+    async ask(line: string): Promise<string> {
+      child.stdin.write(`${line}\n`);
+      const next = await replies.next();
+      assert.equal(next.done, false, `switchd closed its stdout after ${JSON.stringify(line)}`);
+      return next.value as string;
+    },
+  };
+}
+
+describe("switchd", () => {
+  before(skipUnlessBuilt);
+
+  it("answers garbage with what it expected, and keeps working", async () => {
+    const d = switchd();
+    const node = await echoNode();
+    try {
+      const garbage: Array<[string, RegExp]> = [
+        ["", /^err - expected a request: add, set or heal$/],
+        ["hello world", /^err - expected add, set or heal, got "hello"$/],
+        ["set", /^err - expected a request id \(1 to 15 digits\) after set$/],
+        ["heal 1 2", /^err 1 expected: heal <id>$/],
+        ["set 2 drop", /^err 2 expected: set <id> pass\|drop\|reset\|delay/],
+        ["set 3 pause 0 0 clients>n1", /^err 3 expected pass, drop, reset or delay, got "pause"$/],
+        ["set 4 delay -5 0 clients>n1", /^err 4 expected a delay in ms \(0 to 86400000\), got "-5"$/],
+        ["set 5 drop 0 0 clients>n1 n1", /^err 5 expected a link <from>><to> between components, got "n1"$/],
+        ["add 6 n1 127.0.0.1 99999 1", /^err 6 expected a public port \(1 to 65535\), got "99999"$/],
+        ["add 7 n1 127.0.0.1", /^err 7 expected: add <id> <component> <host> <publicPort> <privatePort>$/],
+        ["heal\u0001 8", /^err - expected a line of text, got a control character$/],
+        ["x".repeat(70_000), /^err - expected a line of at most 65536 bytes$/],
+      ];
+      for (const [line, reply] of garbage) assert.match(await d.ask(line), reply);
+      // Nothing half done: the set with a bad last link changed no rule.
+      assert.equal(await d.ask(`add 9 n1 ${NODE} ${node.publicPort} ${node.privatePort}`), "ok 9");
+      const s = await connect(node.publicPort);
+      s.write("still here");
+      assert.equal(await receive(s, 200), "still here");
+      s.destroy();
+    } finally {
+      d.child.stdin.end();
+      await d.exited;
+      node.echo.close();
+    }
+  });
+
+  it("refuses to listen or forward beyond loopback", async () => {
+    const d = switchd();
+    try {
+      for (const host of ["10.0.0.1", "0.0.0.0", "::1", "localhost"]) {
+        assert.match(await d.ask(`add 1 n1 ${host} 4000 4001`), new RegExp(`^err 1 refusing ${host}: expected an IPv4 loopback address \\(127\\.0\\.0\\.0/8\\)$`));
+      }
+    } finally {
+      d.child.stdin.end();
+      await d.exited;
+    }
+  });
+
+  it("says why it cannot listen", async () => {
+    const d = switchd();
+    const taken = createServer();
+    const port = await freePort(NODE);
+    await new Promise<void>((resolve) => taken.listen(port, NODE, resolve));
+    try {
+      assert.equal(await d.ask(`add 1 n1 ${NODE} ${port} 4001`), `err 1 cannot listen on ${NODE}:${port}: Address already in use`);
+    } finally {
+      d.child.stdin.end();
+      await d.exited;
+      taken.close();
+    }
+  });
+
+  it("exits when its parent closes its stdin", async () => {
+    const d = switchd();
+    assert.equal(await d.ask("heal 1"), "ok 1");
+    d.child.stdin.end();
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([d.exited, new Promise((resolve) => (timer = setTimeout(() => resolve("still running"), 2_000)))]);
+    clearTimeout(timer);
+    if (code === "still running") d.child.kill("SIGKILL");
+    assert.equal(code, 0);
+  });
+
+  it("close() leaves no switchd process", async () => {
+    const engine = new NativeEngine(1);
+    await engine.request({ op: "heal" });
+    const pid = engine.pid!;
+    const since = startTime(pid);
+    assert.ok(since !== undefined && sameProcess(pid, since));
+    await engine.close();
+    assert.equal(sameProcess(pid, since), false, `switchd (PID ${pid}) still runs`);
+  });
+
+  it("a crash of switchd fails waiting and later requests, saying so", async () => {
+    const engine = new NativeEngine(1);
+    await engine.request({ op: "heal" });
+    process.kill(engine.pid!, "SIGKILL");
+    const waiting = engine.request({ op: "heal" }); // sent before the exit can be noticed: it waits
+    await assert.rejects(waiting, /^Error: switchd exited \(SIGKILL\): the switch no longer forwards$/);
+    await assert.rejects(engine.request({ op: "heal" }), /switchd exited \(SIGKILL\)/);
+    await engine.close();
+  });
+});
+
+describe("switch engine choice", () => {
+  const saved = process.env.REDLINE_SWITCH;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.REDLINE_SWITCH;
+    else process.env.REDLINE_SWITCH = saved;
+  });
+
+  it("is native when switchd is built, else js; REDLINE_SWITCH and the option choose", async () => {
+    delete process.env.REDLINE_SWITCH;
+    const byDefault = new Switch(1);
+    assert.equal(byDefault.engine, nativeBuilt() ? "native" : "js");
+    await byDefault.close();
+    process.env.REDLINE_SWITCH = "js";
+    const fromEnv = new Switch(1);
+    assert.equal(fromEnv.engine, "js");
+    await fromEnv.close();
+    const fromOption = new Switch(1, { engine: nativeBuilt() ? "native" : "js" });
+    assert.equal(fromOption.engine, nativeBuilt() ? "native" : "js");
+    await fromOption.close();
+  });
+
+  it("rejects an unknown REDLINE_SWITCH", () => {
+    process.env.REDLINE_SWITCH = "c";
+    assert.throws(() => new Switch(1), /^Error: REDLINE_SWITCH is "js" or "native", not "c"$/);
   });
 });
