@@ -91,6 +91,9 @@ export interface ElectionDetails {
 const DEFAULTS = { pingPeriodMs: 1000, infoPeriodMs: 10_000, downAfterMs: 30_000 };
 /** Clock slack between a sentinel's "ms ago" and our receipt times. */
 const SLACK_NS = 20e6;
+/** How far from the selection a leader's snapshot still tells its view: before (the observer's heartbeat, 1 s, plus sampling delays), after. */
+const BEFORE_WINDOW_NS = 2e9;
+const AFTER_WINDOW_NS = 1e9;
 /** Past this many combinations of readings the selection is not enumerated (unknown). */
 const MAX_COMBINATIONS = 4096;
 
@@ -369,12 +372,13 @@ function noGoodSlaveCheck(tl: Timeline, a: Attempt, opts: Opts, row: FailoverRow
 /** The leader's view of the replicas at time t, from its snapshots just before and after. */
 function leaderView(tl: Timeline, a: Attempt, t: number, opts: Opts, chosenAddr?: string): ViewResult | undefined {
   const { before, after } = tl.statesAround(a.leader, t);
-  // Snapshots within a second of t, taken while the leader still monitored the old master (after
-  // +switch-master its replica list holds the old master itself).
-  const usable = (s: SentinelStateRecord | undefined) =>
-    s && Math.abs(s.time - t) <= 1e9 && s.sent < (a.promotedTime ?? Infinity) && `${s.master.ip}:${s.master.port}` === a.master.addr;
-  const b = usable(before) ? before : undefined;
-  const af = usable(after) ? after : undefined;
+  // Snapshots near t, taken while the leader still monitored the old master (after
+  // +switch-master its replica list holds the old master itself). The observer writes a snapshot
+  // only when something besides an age changed, or a second after the last: the one before
+  // still holds the state up to 2 s later (its ages are aged, not trusted).
+  const monitoring = (s: SentinelStateRecord) => s.sent < (a.promotedTime ?? Infinity) && `${s.master.ip}:${s.master.port}` === a.master.addr;
+  const b = before && t - before.time <= BEFORE_WINDOW_NS && monitoring(before) ? before : undefined;
+  const af = after && after.time - t <= AFTER_WINDOW_NS && monitoring(after) ? after : undefined;
   if (!b && !af) return undefined;
   const master = (b ?? af)!.master;
   const sdown = /s_down/.test(master.flags ?? "");
@@ -405,13 +409,16 @@ function leaderView(tl: Timeline, a: Attempt, t: number, opts: Opts, chosenAddr?
     }
     // Flags (SDOWN, disconnected) change on pings and links: both stand when they differ. Not
     // for the selected replica: its promotion (SLAVEOF NO ONE, CLIENT KILL) cuts the leader's
-    // link to it at once, so a later snapshot shows the failover's doing, not the state it chose on.
-    const chosenNow = addr === chosenAddr && rb !== undefined;
-    const flags = [...new Set([rb?.flags, chosenNow ? undefined : ra?.flags].filter((x): x is string => x !== undefined))];
+    // link to it at once, so a later snapshot shows the failover's doing, not the state it chose
+    // on; with no snapshot before, its link in the one after decides nothing.
+    const chosen = addr === chosenAddr;
+    const flags = [...new Set([rb?.flags, chosen && rb ? undefined : ra?.flags].filter((x): x is string => x !== undefined))];
+    const linkKnown = !(chosen && !rb);
     const list: Reading[] = [];
     for (const info of infos) {
       for (const fl of flags) {
-        list.push(reading(node, { ...info.fields, flags: fl }, info.snap, t, limits, rb && b ? { fields: rb, snap: b } : undefined, ra && af ? { fields: ra, snap: af } : undefined));
+        const around = { before: rb && b ? { fields: rb, snap: b } : undefined, after: ra && af ? { fields: ra, snap: af } : undefined };
+        list.push(reading(node, { ...info.fields, flags: fl }, info.snap, t, limits, around, linkKnown));
       }
     }
     readings.set(node, dedupe(list));
@@ -430,8 +437,8 @@ function reading(
   snap: SentinelStateRecord,
   t: number,
   limits: { pingMs: number; infoMs: number; linkDownMs: number },
-  before: { fields: Record<string, string>; snap: SentinelStateRecord } | undefined,
-  after: { fields: Record<string, string>; snap: SentinelStateRecord } | undefined,
+  { before, after }: { before?: { fields: Record<string, string>; snap: SentinelStateRecord }; after?: { fields: Record<string, string>; snap: SentinelStateRecord } },
+  linkKnown: boolean,
 ): Reading {
   const reasons: string[] = [];
   let eligible: boolean | "unknown" = true;
@@ -442,7 +449,7 @@ function reading(
   };
   const flags = (f.flags ?? "").split(",");
   if (flags.includes("s_down") || flags.includes("o_down")) exclude("SDOWN");
-  if (flags.includes("disconnected")) exclude("link disconnected");
+  if (flags.includes("disconnected")) exclude(linkKnown ? "link disconnected" : "link disconnected after the selection", linkKnown);
   const priority = num(f["slave-priority"]) ?? 100;
   if (priority === 0) exclude("priority 0");
   // Age of the last acceptable ping reply at t: exact from the snapshot after (if no reply came

@@ -149,6 +149,30 @@ describe("election-rules checker", () => {
       assert.match(rule(v, "best-replica").note, /1 of 2 possible readings/);
     });
 
+    it("a leader's snapshot up to 2 s before the selection still holds its view; the promoted replica's link, cut by its promotion, does not count", () => {
+      // The observer writes a snapshot when something besides an age changes, else once a second:
+      // here the last one before the selection (5.1 s) is from 3.5 s. In the one after, the
+      // leader's link to n2 is down: the promotion's CLIENT KILL cut it.
+      const base = () => {
+        const rec = new ObsRecord({ stop: 30 })
+          .failover(5, { old: "n1", promoted: "n2", leader: "s1", epoch: 1 })
+          .info(17, "n1", { role: "slave", master_host: "127.0.0.12", master_port: "7002" });
+        rec.events.splice(0, rec.events.length, ...rec.events.filter((e) => e.kind !== "sentinel-state"));
+        return rec;
+      };
+      const after = [{ id: "n2", flags: "slave,disconnected", infoAgoMs: 2050 }, { id: "n3", infoAgoMs: 2050 }];
+      const rec = base()
+        .state(3.5, "s1", "n1", [{ id: "n2" }, { id: "n3" }])
+        .state(5.15, "s1", "n1", after, { masterFlags: "master,s_down,o_down" });
+      const v = check(rec);
+      assert.equal(rule(v, "best-replica").valid, true, rule(v, "best-replica").note);
+      // Older than 2 s, the snapshot before is not used; the one after alone cannot say the link
+      // was down when the leader chose: unknown, not broken.
+      const old = check(base().state(2.9, "s1", "n1", [{ id: "n2" }, { id: "n3" }]).state(5.15, "s1", "n1", after, { masterFlags: "master,s_down,o_down" }));
+      assert.equal(rule(old, "best-replica").valid, "unknown", rule(old, "best-replica").note);
+      assert.match(rule(old, "best-replica").note, /link disconnected after the selection/);
+    });
+
     it("without the leader's view: judged on priority from INFO, unknown on a tie", () => {
       const base = () =>
         new ObsRecord({ stop: 30 })
