@@ -83,6 +83,8 @@ export interface ServerConfig {
   get(name: string): string | undefined;
   set(name: string, value: string): string | undefined; // returns an error text, or undefined when accepted
   names(): string[];
+  /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
+  rewrite(current: Record<string, string>): string | undefined;
 }
 
 export interface CommandContext {

@@ -13,7 +13,8 @@
 //   best-replica         the promoted replica is the best eligible one by the leader's own view
 //                        (priority, then replication offset, then run id; priority 0, SDOWN,
 //                        disconnected, stale pings / INFO and long master-link-down excluded)
-//   old-primary-rejoins  the old primary is next seen as a replica
+//   old-primary-rejoins  the old primary is seen as a replica once Sentinel had the time to demote
+//                        it: a stretch without faults long enough for +convert-to-slave
 //
 // Each failover is a row with its verdict. A rule that the record cannot decide (the observer
 // was not listening, the leader's view was not sampled near the selection) is `unknown` with
@@ -89,6 +90,10 @@ export interface ElectionDetails {
 }
 
 const DEFAULTS = { pingPeriodMs: 1000, infoPeriodMs: 10_000, downAfterMs: 30_000 };
+/** Sentinel's hello period (not changeable in Redis 7.0). */
+const PUBLISH_PERIOD_MS = 2000;
+/** Time for a sentinel's cut links to time out and reconnect after a heal. */
+const REJOIN_SLACK_MS = 5000;
 /** Clock slack between a sentinel's "ms ago" and our receipt times. */
 const SLACK_NS = 20e6;
 /** How far from the selection a leader's snapshot still tells its view: before (the observer's heartbeat, 1 s, plus sampling delays), after. */
@@ -116,7 +121,7 @@ export function checkElectionRules(history: History, observation: Observation | 
   // Master changes no observed election explains: the record missed the leader's events.
   for (const c of tl.changes) {
     if (c.attempt && elected.includes(c.attempt)) continue;
-    rows.push(unexplainedChangeRow(tl, c));
+    rows.push(unexplainedChangeRow(tl, faults, c, opts));
   }
   rows.sort((a, b) => (a.times.elected ?? a.times.switch ?? 0) - (b.times.elected ?? b.times.switch ?? 0));
   epochOrder(rows);
@@ -196,12 +201,12 @@ function attemptRow(tl: Timeline, faults: Faults, a: Attempt, opts: Opts): Failo
     addCheck(row, noGoodSlaveCheck(tl, a, opts, row));
   } else if (!a.abort) {
     addCheck(row, selectionCheck(tl, a, opts, row, change));
-    addCheck(row, rejoinCheck(tl, row, change));
+    addCheck(row, rejoinCheck(tl, faults, row, change, opts));
   }
   return row;
 }
 
-function unexplainedChangeRow(tl: Timeline, c: MasterChange): FailoverRow {
+function unexplainedChangeRow(tl: Timeline, faults: Faults, c: MasterChange, opts: Opts): FailoverRow {
   const row: FailoverRow = {
     epoch: null,
     leader: null,
@@ -221,7 +226,7 @@ function unexplainedChangeRow(tl: Timeline, c: MasterChange): FailoverRow {
     valid: "unknown",
     note: `+switch-master ${c.from} -> ${c.to} at ${secs(c.time)} s without an observed election` + (gaps.length ? ` (events of ${gaps.join(", ")} not observed throughout)` : ""),
   });
-  addCheck(row, rejoinCheck(tl, row, c));
+  addCheck(row, rejoinCheck(tl, faults, row, c, opts));
   return row;
 }
 
@@ -300,23 +305,43 @@ function oneLeaderCheck(tl: Timeline, a: Attempt): RuleCheck {
   return { rule: "one-leader-per-epoch", valid: true, note: `${a.leader} is the only leader of epoch ${a.epoch}` };
 }
 
-function rejoinCheck(tl: Timeline, row: FailoverRow, change: MasterChange | undefined): RuleCheck {
-  if (!change) return { rule: "old-primary-rejoins", valid: "unknown", note: "no +switch-master for this failover in the record" };
+/**
+ * Sentinel demotes a returning old master on an INFO reply (every info-period) once it has seen
+ * it report role:master for 4 publish periods (8 s) with the new master sane (reference §2.9):
+ * after a heal, up to 8 s + 2 info-periods. Faults in between (a partition, a kill, another
+ * failover's ODOWN) reset that clock, so the rule asks for a rejoin only after a quiet stretch
+ * that long, with some slack for reconnecting links.
+ */
+function rejoinGraceNs(opts: Opts): number {
+  return (4 * PUBLISH_PERIOD_MS + 2 * opts.infoPeriodMs + REJOIN_SLACK_MS) * 1e6;
+}
+
+function rejoinCheck(tl: Timeline, faults: Faults, row: FailoverRow, change: MasterChange | undefined, opts: Opts): RuleCheck {
+  const rule = "old-primary-rejoins" as const;
+  if (!change) return { rule, valid: "unknown", note: "no +switch-master for this failover in the record" };
   const old = change.from;
   const next = tl.changes.find((c) => c.time > change.time && c.to === old);
+  const until = next?.time ?? tl.stop ?? Infinity;
   const seen = tl.seenAsReplica(old, change.time, next?.time ?? Infinity);
   if (seen) {
     row.times.rejoined = seen.time;
-    return { rule: "old-primary-rejoins", valid: true, note: `${old} seen as a replica at ${secs(seen.time)} s (${seen.how})` };
+    return { rule, valid: true, note: `${old} seen as a replica at ${secs(seen.time)} s (${seen.how})` };
   }
   const samples = tl.infoBetween(old, change.time, next?.time ?? Infinity);
-  if (samples.length === 0) return { rule: "old-primary-rejoins", valid: "unknown", note: `no INFO of ${old} after the failover` };
+  if (samples.length === 0) return { rule, valid: "unknown", note: `no INFO of ${old} after the failover` };
   const last = samples.at(-1)!;
-  return {
-    rule: "old-primary-rejoins",
-    valid: false,
-    note: `${old} never came back as a replica: still role:${last.fields.role} at its last sample (${secs(last.time)} s)` + (next ? `, before it was promoted again` : ""),
-  };
+  const grace = rejoinGraceNs(opts);
+  const quiet = faults.quietFrom(change.time, until, grace);
+  if (quiet !== undefined) {
+    return {
+      rule,
+      valid: false,
+      note: `${old} never came back as a replica: still role:${last.fields.role} at its last sample (${secs(last.time)} s), though no fault was active from ${secs(quiet)} s for ${grace / 1e9} s`,
+    };
+  }
+  const why = `never ${grace / 1e9} s without a fault, the time Sentinel may take to demote it`;
+  if (next) return { rule, valid: true, note: `${old} was promoted again at ${secs(next.time)} s before Sentinel could demote it (${why})` };
+  return { rule, valid: "unknown", note: `${old} still role:${last.fields.role} at its last sample (${secs(last.time)} s), but the record had ${why}` };
 }
 
 // ---------------------------------------------------------------------------

@@ -90,6 +90,19 @@ export class Faults {
     return [...points].sort((a, b) => a - b);
   }
 
+  /** The start of the first stretch of at least `length` inside [from, to] with no fault active, if any. */
+  quietFrom(from: number, to: number, length: number): number | undefined {
+    const points = this.changePoints(from, to);
+    let quietSince: number | undefined;
+    for (const t of points) {
+      if (quietSince !== undefined && t - quietSince >= length) return quietSince;
+      const quiet = this.activeAt(t).length === 0;
+      if (quiet && quietSince === undefined) quietSince = t;
+      if (!quiet) quietSince = undefined;
+    }
+    return quietSince !== undefined && to - quietSince >= length ? quietSince : undefined;
+  }
+
   /** A partition active at t that separates a from b. */
   partitionBetween(t: number, a: string, b: string): FaultPeriod | undefined {
     return this.activeAt(t).find((p) => p.fault === "partition" && (p.cut?.has(`${a}->${b}`) || p.cut?.has(`${b}->${a}`)));

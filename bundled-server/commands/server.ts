@@ -37,7 +37,12 @@ function config(ctx: CommandContext, argv: Buffer[]): Reply {
     }
     return OK;
   }
-  if ((sub === "resetstat" || sub === "rewrite") && argv.length === 2) return OK;
+  if (sub === "rewrite" && argv.length === 2) {
+    const master = ctx.server.replication.master;
+    const problem = cfg.rewrite({ replicaof: master ? `${master.host} ${master.port}` : "" });
+    return problem ? error(`ERR ${problem}`) : OK;
+  }
+  if (sub === "resetstat" && argv.length === 2) return OK;
   return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try CONFIG HELP.`);
 }
 

@@ -2,7 +2,7 @@
 // Redis replicating from real Redis runs the same scenario in the same test: it is the
 // oracle for what the sync counters, the data and the errors must be.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { Switch } from "../../nemesis/switch.js";
@@ -123,6 +123,35 @@ describe("replication: bundled and real Redis in both directions", function () {
       await inSync(primary, replica);
       assert.deepEqual(await syncCounters(primary), { full: 2, partialOk: 1, partialErr: 0 });
       assert.equal(await replica.call("DBSIZE"), 30);
+    });
+
+    it(`${kind}: CONFIG REWRITE keeps the replication state across a restart, as Sentinel relies on: promoted, it restarts a master; re-pointed, it follows the new primary`, async () => {
+      const primary = await nodes.start(kind);
+      const other = await nodes.start(kind);
+      const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}`, maxclients: "900" }, { configFile: true });
+      await inSync(primary, replica);
+      // What Sentinel sends a replica it promotes: SLAVEOF NO ONE, then CONFIG REWRITE.
+      assert.equal(await replica.call("REPLICAOF", "NO", "ONE"), "OK");
+      assert.equal(await replica.call("CONFIG", "SET", "replica-priority", "7"), "OK");
+      assert.equal(await replica.call("CONFIG", "REWRITE"), "OK");
+      const promoted = readFileSync(replica.configFile, "utf8");
+      assert.doesNotMatch(promoted, /^replicaof /m);
+      assert.match(promoted, /^maxclients 900$/m);
+      assert.match(promoted, /^replica-priority 7$/m);
+      await replica.kill();
+      await replica.start();
+      assert.equal((await replica.info("replication")).role, "master");
+      assert.deepEqual(await replica.call("CONFIG", "GET", "replica-priority"), ["replica-priority", "7"]);
+      // And a replica re-pointed at another primary restarts following that one.
+      assert.equal(await replica.call("REPLICAOF", other.host, String(other.port)), "OK");
+      assert.equal(await replica.call("CONFIG", "REWRITE"), "OK");
+      assert.match(readFileSync(replica.configFile, "utf8"), new RegExp(`^replicaof ${other.host} ${other.port}$`, "m"));
+      await replica.kill();
+      await replica.start();
+      await inSync(other, replica);
+      assert.equal((await replica.info("replication")).master_port, String(other.port));
+      // Without a config file there is nothing to rewrite: Redis's error.
+      await assert.rejects(primary.call("CONFIG", "REWRITE"), /^ReplyError: ERR The server is running without a config file$/);
     });
 
     it(`${kind}: a primary restarted without persistence empties its replicas (the hazard the seeds warn of)`, async () => {

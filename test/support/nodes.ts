@@ -31,7 +31,14 @@ export class TestNode {
     private readonly options: Record<string, string>,
     /** For a sentinel: the `sentinel ...` lines of its config file (Sentinel needs a file it can rewrite). */
     readonly sentinelLines?: string[],
+    /** A data node started from a config file (`node.conf` in its dir, holding `options`), which CONFIG REWRITE can rewrite. */
+    readonly withConfigFile = false,
   ) {}
+
+  /** The data node's config file, when it has one. */
+  get configFile(): string {
+    return join(this.dir, "node.conf");
+  }
 
   get isSentinel(): boolean {
     return this.sentinelLines !== undefined;
@@ -47,8 +54,15 @@ export class TestNode {
       }
       this.child = this.kind === "redis" ? spawn("redis-sentinel", [file], { stdio: "ignore" }) : spawn(process.execPath, [BUNDLED_MAIN, file], { stdio: "ignore" });
     } else {
-      const args = ["--port", String(this.port), "--bind", this.host, "--bind-source-addr", this.host, "--save", "", "--appendonly", "no", "--dir", this.dir, "--protected-mode", "no"];
-      for (const [name, value] of Object.entries(this.options)) args.push(`--${name}`, ...value.split(" "));
+      const base = { port: String(this.port), bind: this.host, "bind-source-addr": this.host, save: '""', appendonly: "no", dir: this.dir, "protected-mode": "no" };
+      let args: string[];
+      if (this.withConfigFile) {
+        // Only the first start writes it: a restart reads what CONFIG REWRITE left there.
+        if (!this.child) writeFileSync(this.configFile, Object.entries({ ...base, ...this.options }).map(([name, value]) => `${name} ${value}`).join("\n") + "\n");
+        args = [this.configFile];
+      } else {
+        args = Object.entries({ ...base, ...this.options }).flatMap(([name, value]) => [`--${name}`, ...(value === '""' ? [""] : value.split(" "))]);
+      }
       this.child = this.kind === "redis" ? spawn("redis-server", args, { stdio: "ignore" }) : spawn(process.execPath, [BUNDLED_MAIN, ...args], { stdio: "ignore" });
     }
     for (let i = 0; i < 100; i++) {
@@ -112,9 +126,9 @@ export interface SentinelTestSettings {
 export class TestNodes {
   readonly nodes: TestNode[] = [];
 
-  async start(kind: ServerKind, options: Record<string, string> = {}): Promise<TestNode> {
+  async start(kind: ServerKind, options: Record<string, string> = {}, { configFile = false } = {}): Promise<TestNode> {
     const [address] = await allocateAddresses(1);
-    const node = new TestNode(kind, `${kind}${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, options);
+    const node = new TestNode(kind, `${kind}${this.nodes.length + 1}`, address.host, address.privatePort, address.publicPort, options, undefined, configFile);
     this.nodes.push(node);
     await node.start();
     return node;

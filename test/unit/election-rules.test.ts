@@ -290,13 +290,30 @@ describe("election-rules checker", () => {
   });
 
   describe("the old primary", () => {
-    it("fails when the old primary is still a master at the end", () => {
-      const rec = new ObsRecord({ stop: 30 }).failover(5, { old: "n1", promoted: "n2", leader: "s1", epoch: 1 });
+    /** A failover of n1 at 5 s whose old primary is never converted, sampled as a master at 20 s and at `last`. */
+    const unconverted = (stop: number, last: number) => {
+      const rec = new ObsRecord({ stop }).failover(5, { old: "n1", promoted: "n2", leader: "s1", epoch: 1 });
       rec.events.splice(0, rec.events.length, ...rec.events.filter((e) => !(e.kind === "sentinel-event" && e.event === "+convert-to-slave")));
-      rec.masterInfo(20, "n1", 5000).masterInfo(29, "n1", 6000);
-      const v = check(rec);
+      return rec.masterInfo(20, "n1", 5000).masterInfo(last, "n1", 6000);
+    };
+
+    it("fails when the old primary is still a master after Sentinel had time enough without faults to demote it", () => {
+      // Time enough: 4 hello periods (8 s) seeing it as a master, 2 INFO periods (20 s), 5 s slack.
+      const v = check(unconverted(45, 44), new Hist().partition(2, 8));
       assert.equal(rule(v, "old-primary-rejoins").valid, false);
-      assert.match(rule(v, "old-primary-rejoins").note, /n1 never came back as a replica: still role:master at its last sample \(29\.000 s\)/);
+      assert.match(rule(v, "old-primary-rejoins").note, /n1 never came back as a replica: still role:master at its last sample \(44\.000 s\), though no fault was active from 8\.000 s for 33 s/);
+    });
+
+    it("asks nothing of an old primary that faults kept Sentinel from demoting: promoted again, valid; at the end, unknown", () => {
+      // Faults every few seconds after the failover: never 33 s without one.
+      const busy = new Hist().partition(2, 8).partition(12, 18, "n2").partition(22, 28, "n2");
+      const end = check(unconverted(45, 44), busy);
+      assert.equal(rule(end, "old-primary-rejoins").valid, "unknown", rule(end, "old-primary-rejoins").note);
+      assert.match(rule(end, "old-primary-rejoins").note, /the record had never 33 s without a fault/);
+      const again = unconverted(45, 29).failover(30, { old: "n2", promoted: "n1", leader: "s2", epoch: 2 }).info(42, "n2", { role: "slave" });
+      const v = check(again, busy);
+      assert.equal(rule(v, "old-primary-rejoins", 0).valid, true, rule(v, "old-primary-rejoins", 0).note);
+      assert.match(rule(v, "old-primary-rejoins", 0).note, /n1 was promoted again at 31\.100 s before Sentinel could demote it/);
     });
 
     it("is unknown without any sample of it", () => {
