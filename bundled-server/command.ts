@@ -77,6 +77,8 @@ export interface ServerContext {
   readonly sentinel: Sentinel | undefined;
   /** PUBLISH: returns how many subscribers received the message. */
   publish(channel: string, message: Buffer): number;
+  /** Whether the background expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpireEnabled: boolean;
 }
 
 export interface ServerConfig {

@@ -62,6 +62,8 @@ const OPTIONS: Record<string, Option> = {
   "replica-announce-port": { default: "0", check: integer(0, 65535), mutable: true },
   "min-replicas-to-write": { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
   "min-replicas-max-lag": { default: "10", check: integer(0, 2 ** 31 - 1), mutable: true },
+  /** DEBUG: refused (no, as Redis's default), allowed (yes), or allowed from loopback addresses (local). */
+  "enable-debug-command": { default: "no", check: oneOf("no", "yes", "local"), mutable: false },
   /** Deliberate faults for checker tests (bugs.ts); empty in any honest run. */
   bug: { default: "", check: bugs, mutable: false },
 };

@@ -43,6 +43,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
   /** Writes of the running transaction, propagated together as MULTI ... EXEC. */
   private transactionWrites: Array<[number, Buffer[]]> | undefined;
   readonly stats = { connections: 0, commands: 0, expired: 0, dirty: 0 };
+  activeExpireEnabled = true;
 
   constructor(
     readonly config: Config,
@@ -100,7 +101,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
     });
     this.listener = listener;
     // Replicas wait for their master's DELs instead of expiring keys themselves, as in Redis.
-    this.expiryTimer = setInterval(() => this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
+    this.expiryTimer = setInterval(() => this.activeExpireEnabled && this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
     this.sentinel?.start();
     const master = this.config.get("replicaof");
     if (master && !this.sentinel) {

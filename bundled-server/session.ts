@@ -210,6 +210,13 @@ export class Session implements ClientState, ReplicaClient {
     const arity = command.arity;
     if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
+    if (command.protected && !this.mayRunProtected(name)) {
+      return this.refuse(
+        error(
+          `ERR ${name.toUpperCase()} command not allowed. If the enable-${name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+        ),
+      );
+    }
     if (!this.authenticated && !command.noAuth) return this.refuse(error(ERR.noAuth));
     const refusal = this.server.replicationRefusal(this.writes(command), command.session !== undefined || (command.spec?.flags.includes("stale") ?? false), this);
     if (refusal) return this.refuse(error(refusal));
@@ -220,6 +227,12 @@ export class Session implements ClientState, ReplicaClient {
     }
     if (command.session) return command.session.run(this, argv);
     return this.execute(command.spec!, argv);
+  }
+
+  /** allowProtectedAction: by the command's enable-<name>-command option, "local" meaning from a loopback address. */
+  private mayRunProtected(name: string): boolean {
+    const allowed = this.server.config.get(`enable-${name}-command`);
+    return allowed === "yes" || (allowed === "local" && /^(127\.|::1$|::ffff:127\.)/.test(this.remoteIp));
   }
 
   /** Whether a command writes: a write command, or the EXEC of a transaction that has one. */
@@ -498,12 +511,16 @@ interface Resolved {
   noMulti: boolean;
   /** Allowed to a RESP2 client while subscribed. */
   allowedSubscribed: boolean;
+  /** Refused unless its enable-<name>-command option allows it. */
+  protected: boolean;
 }
 
 /** Commands a RESP2 client may send while subscribed. */
 const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
 /** Commands that run at once inside MULTI instead of being queued. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+/** Redis's CMD_PROTECTED commands (MODULE is the other, not implemented). */
+const PROTECTED = new Set(["debug"]);
 
 function describeCommand(table: CommandTable, name: string): Resolved {
   const session = SESSION_COMMANDS.get(name);
@@ -517,6 +534,7 @@ function describeCommand(table: CommandTable, name: string): Resolved {
     queued: !NOT_QUEUED.has(name),
     noMulti: spec?.flags.includes("no-multi") ?? false,
     allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
+    protected: PROTECTED.has(name),
   };
 }
 

@@ -124,14 +124,15 @@ function persist(ctx: CommandContext, argv: Buffer[]): Reply {
 
 // ---------------------------------------------------------------- KEYS, SCAN, RANDOMKEY, DBSIZE
 
+/** KEYS skips expired keys without deleting them, unlike SCAN and RANDOMKEY. */
 function keys(ctx: CommandContext, argv: Buffer[]): Reply {
   const pattern = argv[1];
   const all = pattern.length === 1 && pattern[0] === 0x2a;
   const out: Reply[] = [];
-  for (const key of [...ctx.db.rawKeys()]) {
+  for (const key of ctx.db.rawKeys()) {
     const k = fromKey(key);
     if (!all && !stringMatch(pattern, k)) continue;
-    if (ctx.db.get(key, ctx.now)) out.push(bulk(k));
+    if (ctx.db.isLive(key, ctx.now)) out.push(bulk(k));
   }
   return array(out);
 }

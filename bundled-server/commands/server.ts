@@ -3,6 +3,7 @@ import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../c
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
+import { cstr, errorf, strtodPrefix } from "./args.js";
 
 function ping(ctx: CommandContext, argv: Buffer[]): Reply {
   if (argv.length > 2) return error(ERR.arity("ping"));
@@ -141,16 +142,26 @@ function command(ctx: CommandContext, argv: Buffer[]): Reply {
   return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try COMMAND HELP.`);
 }
 
-/** DEBUG SLEEP blocks the whole server, as in Redis: nothing else runs meanwhile. */
-function debug(_ctx: CommandContext, argv: Buffer[]): Reply {
+/** C's atoi: leading blanks, a sign and digits; 0 when there are none. */
+const atoi = (s: string): number => Number(/^\s*([+-]?\d+)/.exec(s)?.[1] ?? 0);
+
+/**
+ * DEBUG SLEEP blocks the whole server, as in Redis: nothing else runs meanwhile. Its seconds
+ * are read as strtod reads them (no number, or a negative one, sleeps not at all). DEBUG
+ * SET-ACTIVE-EXPIRE 0 stops the background expiry (the value is read as C's atoi reads it).
+ */
+function debug(ctx: CommandContext, argv: Buffer[]): Reply {
   const sub = argv[1].toString().toLowerCase();
   if (sub === "sleep" && argv.length === 3) {
-    const seconds = Number(argv[2].toString());
-    if (!Number.isFinite(seconds) || seconds < 0) return error(ERR.notFloat);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+    const seconds = strtodPrefix(cstr(argv[2])).value;
+    if (seconds > 0 && Number.isFinite(seconds)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
     return OK;
   }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try DEBUG HELP.`);
+  if (sub === "set-active-expire" && argv.length === 3) {
+    ctx.server.activeExpireEnabled = atoi(cstr(argv[2])) !== 0;
+    return OK;
+  }
+  return errorf(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try DEBUG HELP.`);
 }
 
 function shutdown(ctx: CommandContext, argv: Buffer[]): Reply {

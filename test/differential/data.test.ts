@@ -208,7 +208,7 @@ describe("differential: data-type commands", function () {
   let both: Both;
 
   before(async () => {
-    pair = await ServerPair.start();
+    pair = await ServerPair.start([["enable-debug-command", "local"]]);
   });
   after(() => pair.stop());
 
@@ -244,6 +244,29 @@ describe("differential: data-type commands", function () {
     await pusher.same("LRANGE", "jobs", "0", "-1");
     waiter.close();
     pusher.close();
+  });
+
+  it("KEYS skips expired keys without deleting them (DEBUG SET-ACTIVE-EXPIRE 0 keeps the background from doing it)", async () => {
+    const { real, ours } = await pair.clients();
+    both = new Both(real, ours);
+    await both.same("FLUSHALL");
+    await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    try {
+      await both.same("SET", "short", "v", "PX", "1");
+      await both.same("SET", "kept", "v");
+      await new Promise((r) => setTimeout(r, 50));
+      await both.same("KEYS", "*");
+      await both.same("KEYS", "short");
+      await both.same("DBSIZE"); // still 2
+      await both.same("EXISTS", "short"); // the access deletes it
+      await both.same("DBSIZE");
+      await both.same("DEBUG", "SET-ACTIVE-EXPIRE");
+      await both.same("DEBUG", "NOSUCH");
+      await both.same("DEBUG", "SLEEP", "x"); // strtod: no number sleeps 0 s
+    } finally {
+      await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+      both.close();
+    }
   });
 
   it("keys expire lazily and actively", async () => {

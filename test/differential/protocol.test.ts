@@ -82,6 +82,14 @@ describe("differential: protocol and connection", function () {
     await both.same("DISCARD");
   });
 
+  it("DEBUG is refused without enable-debug-command, before the password check, and dooms a transaction", async () => {
+    await both.same("DEBUG", "SLEEP", "0");
+    await both.same("DEBUG");
+    await both.same("MULTI");
+    await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    await both.same("EXEC");
+  });
+
   it("WATCH aborts EXEC when the key changed, and not otherwise", async () => {
     const { real, ours } = await pair.clients();
     const other = new Both(real, ours);
@@ -147,6 +155,7 @@ describe("differential: AUTH with requirepass", function () {
     const { real, ours } = await pair.clients();
     const both = new Both(real, ours);
     await both.same("GET", "k");
+    await both.same("DEBUG", "SLEEP", "0");
     await both.same("AUTH", "wrong");
     await both.same("AUTH", "s3cret");
     await both.same("GET", "k");
