@@ -138,7 +138,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
   run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     this.stats.commands++;
     const offset = this.replication.offset;
-    const reply = this.transactionWrites ? this.runWithBugs(spec, argv, ctx) : this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
+    const reply = this.transactionWrites ? this.runWithBugs(spec, argv, ctx) : this.transaction(() => this.runWithBugs(spec, argv, ctx));
     // WAIT waits for the stream up to the client's last write (c->woff in Redis).
     if (this.replication.offset !== offset) ctx.client.woff = this.replication.offset;
     return reply;
@@ -164,15 +164,20 @@ export class RedisServer implements ServerContext, ReplicationHost {
     else for (const log of this.changeLogs()) log.append(db, argv);
   }
 
-  /** Runs EXEC's commands; their writes (when at least `wrapFrom`) are propagated as one MULTI ... EXEC. */
-  transaction<T>(run: () => T, wrapFrom = 1): T {
+  /**
+   * Runs a command, or EXEC's commands. Their writes are propagated as one MULTI ... EXEC when
+   * there are several (Redis 7.0 does not wrap a transaction with one write), with the
+   * database of the first write before MULTI and that of the last before EXEC, as Redis picks
+   * them.
+   */
+  transaction<T>(run: () => T): T {
     this.transactionWrites = [];
     try {
       return run();
     } finally {
       const writes = this.transactionWrites;
       this.transactionWrites = undefined;
-      const wrap = writes.length >= wrapFrom;
+      const wrap = writes.length > 1;
       for (const log of writes.length > 0 ? this.changeLogs() : []) {
         if (wrap) log.append(writes[0][0], [Buffer.from("MULTI")]);
         for (const [db, argv] of writes) log.append(db, argv);

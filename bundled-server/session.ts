@@ -187,9 +187,14 @@ export class Session implements ClientState, ReplicaClient {
   }
 
   private write(reply: Reply): void {
-    if (this.closed) return;
+    this.out()?.append(reply, this.resp);
+  }
+
+  /** The buffer for what is written next, its flush scheduled; undefined once the connection is closed. */
+  private out(): ReplyBuffer | undefined {
+    if (this.closed) return undefined;
     if (this.replies.empty) this.server.flushSoon(this);
-    this.replies.append(reply, this.resp);
+    return this.replies;
   }
 
   /** Writes the pending replies to the socket (the server calls it once per event-loop iteration). */
@@ -290,7 +295,12 @@ export class Session implements ClientState, ReplicaClient {
     return OK;
   }
 
-  exec(): Reply | Promise<Reply> {
+  /**
+   * Runs the queued commands, session ones (SELECT, HELLO, SUBSCRIBE...) included. As in Redis,
+   * each reply is written as its command runs, in the protocol of the moment: after a HELLO 3
+   * the rest are RESP3, and a SUBSCRIBE to two channels writes two replies for one element.
+   */
+  exec(): Reply | undefined {
     const multi = this.multi;
     if (!multi) return error("ERR EXEC without MULTI");
     this.multi = null;
@@ -298,16 +308,16 @@ export class Session implements ClientState, ReplicaClient {
     this.unwatch();
     if (multi.dirty) return error(ERR.execAbort);
     if (changed) return nil("array");
-    return this.server.transaction(() => {
-      const replies: Reply[] = [];
+    this.out()?.appendArrayHeader(multi.queue.length);
+    this.server.transaction(() => {
       for (const argv of multi.queue) {
         const { session, spec } = this.resolve(argv[0]);
-        const reply = session ? error("ERR Command not allowed inside a transaction") : this.execute(spec!, argv, true);
-        // Inside a transaction nothing blocks (waitForKeys resolves at once), so a promise here is settled.
-        replies.push(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
+        const reply = session ? session.run(this, argv) : this.execute(spec!, argv, true);
+        // Nothing blocks inside a transaction (mayBlock is false there), so no promise comes back.
+        if (reply !== undefined) this.write(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
       }
-      return array(replies);
     });
+    return undefined;
   }
 
   discard(): Reply {
@@ -459,6 +469,8 @@ function select(s: Session, argv: Buffer[]): Reply {
 interface SessionCommand {
   arity: number;
   noAuth?: boolean;
+  /** Refused inside MULTI (the others are queued and run by EXEC, as in Redis). */
+  noMulti?: boolean;
   run: SessionHandler;
 }
 
@@ -477,8 +489,8 @@ function replconf(s: Session, argv: Buffer[]): Reply | undefined {
 
 const SESSION_COMMANDS = new Map<string, SessionCommand>(
   Object.entries({
-    psync: { arity: -3, run: sync },
-    sync: { arity: 1, run: sync },
+    psync: { arity: -3, noMulti: true, run: sync },
+    sync: { arity: 1, noMulti: true, run: sync },
     replconf: { arity: -1, run: replconf },
     auth: { arity: -2, noAuth: true, run: auth },
     hello: { arity: -1, noAuth: true, run: hello },
@@ -532,7 +544,7 @@ function describeCommand(table: CommandTable, name: string): Resolved {
     arity: session?.arity ?? spec?.arity,
     noAuth: session?.noAuth ?? false,
     queued: !NOT_QUEUED.has(name),
-    noMulti: spec?.flags.includes("no-multi") ?? false,
+    noMulti: session?.noMulti ?? spec?.flags.includes("no-multi") ?? false,
     allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
     protected: PROTECTED.has(name),
   };

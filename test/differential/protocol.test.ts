@@ -82,6 +82,29 @@ describe("differential: protocol and connection", function () {
     await both.same("DISCARD");
   });
 
+  it("MULTI queues SELECT, AUTH, UNWATCH and SUBSCRIBE for EXEC (the database holds after it); PSYNC and SYNC are refused", async () => {
+    await both.same("MULTI");
+    await both.same("SELECT", "1");
+    await both.same("SET", "k", "v");
+    await both.same("SELECT", "99");
+    await both.same("AUTH", "nopass");
+    await both.same("UNWATCH");
+    await both.same("EXEC");
+    await both.same("GET", "k");
+    await both.same("SELECT", "0");
+    await both.same("GET", "k");
+    await both.same("MULTI");
+    await both.same("PSYNC", "?", "-1");
+    await both.same("SYNC");
+    await both.same("EXEC");
+    // One element per command in EXEC's header, but SUBSCRIBE answers once per channel.
+    await both.same("MULTI");
+    await both.same("SUBSCRIBE", "a", "b");
+    await both.same("PING");
+    await both.same("EXEC"); // *2, subscribe a, subscribe b
+    await both.sameRaw(""); // PING's reply, pub/sub-shaped
+  });
+
   it("DEBUG is refused without enable-debug-command, before the password check, and dooms a transaction", async () => {
     await both.same("DEBUG", "SLEEP", "0");
     await both.same("DEBUG");
