@@ -101,10 +101,12 @@ export interface CommandContext {
   /** False where a command must not block (inside EXEC, replaying the AOF): BLPOP then answers at once. */
   mayBlock?: boolean;
   /**
-   * Blocks the client until one of the keys is signalled or the timeout passes (0: forever);
-   * resolves true when signalled. Inside MULTI it resolves false at once, as Redis does.
+   * Blocks the client on keys. After each command (after EXEC for a transaction), each key
+   * it made ready is offered to `serve` with the time then; the reply `serve` returns, if
+   * any, unblocks the client. Resolves with that reply, or null once the timeout (ms, 0:
+   * none) passes.
    */
-  waitForKeys(keys: string[], timeoutMs: number): Promise<boolean>;
+  blockOn(keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined): Promise<Reply | null>;
 }
 
 export type Handler = (ctx: CommandContext, argv: Buffer[]) => Reply | Promise<Reply>;

@@ -9,7 +9,7 @@ import { internalClient, keysOf, type ClientState, type CommandContext, type Com
 import { COMMAND_TABLE } from "./commands/index.js";
 import type { Config } from "./config.js";
 import { Keyspace, fromKey, toKey } from "./keyspace.js";
-import { error } from "./resp/reply.js";
+import { error, type Reply } from "./resp/reply.js";
 import { PubSub } from "./pubsub.js";
 import { decodeRdb } from "./replication/rdb.js";
 import { Replication, type ReplicationHistory, type ReplicationHost } from "./replication/replication.js";
@@ -33,7 +33,10 @@ export class RedisServer implements ServerContext, ReplicationHost {
   private readonly sessions = new Set<Session>();
   readonly bugs: Bugs;
   readonly replication: Replication;
-  private readonly blocked = new Map<string, Set<() => void>>();
+  /** The clients blocked on each key ("db:key"), in the order they blocked: each is offered the key when it becomes ready. */
+  private readonly blocked = new Map<string, Set<(key: string, now: number) => void>>();
+  /** Keys with blocked clients signalled ready since the last serveBlocked, first signal first (Redis's ready_keys). */
+  private readonly readyKeys = new Set<string>();
   private listener: Server | undefined;
   private aof: Aof | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -168,7 +171,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
    * Runs a command, or EXEC's commands. Their writes are propagated as one MULTI ... EXEC when
    * there are several (Redis 7.0 does not wrap a transaction with one write), with the
    * database of the first write before MULTI and that of the last before EXEC, as Redis picks
-   * them.
+   * them. Then the clients blocked on keys made ready are served.
    */
   transaction<T>(run: () => T): T {
     this.transactionWrites = [];
@@ -183,34 +186,52 @@ export class RedisServer implements ServerContext, ReplicationHost {
         for (const [db, argv] of writes) log.append(db, argv);
         if (wrap) log.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
       }
+      this.serveBlocked();
     }
   }
 
   signalKeyReady(db: number, key: string): void {
-    const waiters = this.blocked.get(`${db}:${key}`);
-    if (!waiters) return;
-    // Wake them one at a time in arrival order; each retries and may find the list empty again.
-    for (const wake of [...waiters]) wake();
+    const id = `${db}:${key}`;
+    if (this.blocked.has(id)) this.readyKeys.add(id);
   }
 
-  waitForKeys(db: number, keys: string[], timeoutMs: number, gone: () => boolean): Promise<boolean> {
+  /**
+   * handleClientsBlockedOnKeys: each ready key, first signalled first, is offered to the
+   * clients blocked on it in the order they blocked, before anything else runs (so a pop
+   * pipelined after the push finds the list already served).
+   */
+  private serveBlocked(): void {
+    // A Set iterates over what is added during the loop too.
+    for (const id of this.readyKeys) {
+      this.readyKeys.delete(id);
+      const key = id.slice(id.indexOf(":") + 1);
+      const now = Date.now();
+      for (const offer of [...(this.blocked.get(id) ?? [])]) offer(key, now);
+    }
+  }
+
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null> {
     return new Promise((resolve) => {
       const ids = keys.map((k) => `${db}:${k}`);
       let timer: NodeJS.Timeout | undefined;
-      const done = (signalled: boolean) => {
+      const done = (reply: Reply | null) => {
         if (timer) clearTimeout(timer);
         for (const id of ids) {
-          this.blocked.get(id)?.delete(wake);
+          this.blocked.get(id)?.delete(offer);
           if (this.blocked.get(id)?.size === 0) this.blocked.delete(id);
         }
-        resolve(signalled && !gone());
+        resolve(reply);
       };
-      const wake = () => done(true);
+      // A client that disconnected is dropped instead of served (Redis unblocks it on close).
+      const offer = (key: string, now: number) => {
+        const reply = gone() ? null : serve(key, now);
+        if (reply !== undefined) done(reply);
+      };
       for (const id of ids) {
         if (!this.blocked.has(id)) this.blocked.set(id, new Set());
-        this.blocked.get(id)!.add(wake);
+        this.blocked.get(id)!.add(offer);
       }
-      if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs);
+      if (timeoutMs > 0) timer = setTimeout(() => done(null), timeoutMs);
     });
   }
 
@@ -300,7 +321,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
           ["redline_bundled", 1],
         ],
       ],
-      ["Clients", [["connected_clients", this.sessions.size], ["blocked_clients", this.blocked.size], ["pubsub_clients", this.pubsub.subscribers]]],
+      ["Clients", [["connected_clients", this.sessions.size], ["blocked_clients", [...this.sessions].filter((s) => s.blocked).length], ["pubsub_clients", this.pubsub.subscribers]]],
       ["Memory", [["used_memory", memory.heapUsed], ["used_memory_rss", memory.rss], ["maxmemory", 0], ["maxmemory_policy", "noeviction"]]],
       [
         "Persistence",
@@ -368,7 +389,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
       mayBlock: false,
       propagate: (argv) => this.propagate(db, argv),
       signalKeyReady: (key) => this.signalKeyReady(db, key),
-      waitForKeys: () => Promise.resolve(false),
+      blockOn: () => Promise.resolve(null), // not called: mayBlock is false
     };
     return ctx;
   }

@@ -279,8 +279,7 @@ export class Session implements ClientState, ReplicaClient {
       mayBlock: !inTransaction,
       propagate: (argv) => server.propagate(ctx.db.index, argv),
       signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
-      waitForKeys: (keys, timeoutMs) =>
-        inTransaction ? Promise.resolve(false) : server.waitForKeys(ctx.db.index, keys, timeoutMs, () => this.closed),
+      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, () => this.closed),
     };
     if (inTransaction) this.transactionContext = ctx;
     else this.plainContext = ctx;

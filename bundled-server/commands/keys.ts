@@ -17,7 +17,6 @@ import { fromKey, toKey, type Database } from "../keyspace.js";
 import { ERR, OK, array, bulk, error, int, nil, simple, type Reply } from "../resp/reply.js";
 import { LLONG_MAX, LLONG_MIN, cstr, errorf, expireOf, getLongLong, isOpt, isReply, lowerAscii, parseScanCursor, setExpireAt, store } from "./args.js";
 import { stringMatch } from "../glob.js";
-import { signalReady } from "./lists.js";
 
 const B = (s: string) => Buffer.from(s);
 
@@ -258,7 +257,7 @@ function rename(ctx: CommandContext, argv: Buffer[]): Reply {
   store(ctx.db, dst, entry.value, ctx.now, at);
   ctx.db.delete(src);
   ctx.propagate(argv);
-  if (entry.value.type === "list") signalReady(ctx, dst);
+  if (entry.value.type === "list") ctx.signalKeyReady(dst);
   return OK;
 }
 
