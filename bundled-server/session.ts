@@ -3,7 +3,8 @@
 // The commands that are about the connection itself live here: AUTH, HELLO, SELECT, QUIT,
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
-import type { ClientState, CommandContext, CommandSpec } from "./command.js";
+import { clientNameProblem, subcommandRefusal, type ClientState, type CommandContext, type CommandSpec } from "./command.js";
+import { string2ll } from "./commands/args.js";
 import { toKey } from "./keyspace.js";
 import { ReplyBuffer } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
@@ -213,20 +214,23 @@ export class Session implements ClientState, ReplicaClient {
       return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     const arity = command.arity;
-    if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
+    if (arity === undefined) return this.refuse(command, error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(command, error(ERR.arity(name)));
+    const subcommand = command.spec && subcommandRefusal(command.spec, argv);
+    if (subcommand) return this.refuse(command, subcommand);
     if (command.protected && !this.mayRunProtected(name)) {
       return this.refuse(
+        command,
         error(
           `ERR ${name.toUpperCase()} command not allowed. If the enable-${name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
         ),
       );
     }
-    if (!this.authenticated && !command.noAuth) return this.refuse(error(ERR.noAuth));
+    if (!this.authenticated && !command.noAuth) return this.refuse(command, error(ERR.noAuth));
     const refusal = this.server.replicationRefusal(this.writes(command), command.session !== undefined || (command.spec?.flags.includes("stale") ?? false), this);
-    if (refusal) return this.refuse(error(refusal));
+    if (refusal) return this.refuse(command, error(refusal));
     if (this.multi && command.queued) {
-      if (command.noMulti) return this.refuse(error(`ERR Command not allowed inside a transaction`));
+      if (command.noMulti) return this.refuse(command, error(`ERR Command not allowed inside a transaction`));
       this.multi.queue.push(argv);
       return QUEUED;
     }
@@ -246,8 +250,16 @@ export class Session implements ClientState, ReplicaClient {
     return command.name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.resolve(argv[0]).spec?.flags.includes("write"));
   }
 
-  /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
-  private refuse(reply: Reply): Reply {
+  /**
+   * rejectCommand: an error before queueing inside MULTI also dooms the transaction; a refused
+   * EXEC discards it and says why (without the ERR code, as Redis words it).
+   */
+  private refuse(command: Resolved, reply: Reply): Reply {
+    if (command.name === "exec" && reply.t === "error") {
+      this.multi = null;
+      this.unwatch();
+      return error(`EXECABORT Transaction discarded because of: ${reply.s.replace(/^ERR /, "")}`);
+    }
     if (this.multi) this.multi.dirty = true;
     return reply;
   }
@@ -421,9 +433,9 @@ function auth(s: Session, argv: Buffer[]): Reply {
 function hello(s: Session, argv: Buffer[]): Reply {
   let i = 1;
   if (argv.length > 1) {
-    const ver = Number(argv[1].toString());
-    if (!Number.isInteger(ver)) return error("ERR Protocol version is not an integer or out of range");
-    if (ver < 2 || ver > 3) return error("NOPROTO unsupported protocol version");
+    const ver = string2ll(argv[1]);
+    if (ver === null) return error("ERR Protocol version is not an integer or out of range");
+    if (ver < 2n || ver > 3n) return error("NOPROTO unsupported protocol version");
     i = 2;
     let newName: string | null | undefined;
     while (i < argv.length) {
@@ -434,14 +446,16 @@ function hello(s: Session, argv: Buffer[]): Reply {
         i += 3;
       } else if (opt === "setname" && i + 1 < argv.length) {
         newName = argv[i + 1].toString();
+        const problem = clientNameProblem(newName);
+        if (problem) return error(problem);
         i += 2;
       } else {
         return error(`ERR Syntax error in HELLO option '${argv[i].toString()}'`);
       }
     }
     if (!s.authenticated) return error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
-    s.resp = ver as 2 | 3;
-    if (newName !== undefined) s.name = newName;
+    s.resp = Number(ver) as 2 | 3;
+    if (newName !== undefined) s.name = newName === "" ? null : newName;
   } else if (!s.authenticated) {
     return error(ERR.noAuth);
   }
@@ -456,10 +470,12 @@ function hello(s: Session, argv: Buffer[]): Reply {
   ]);
 }
 
+/** SELECT: the index as getIntFromObjectOrReply reads it (a C int), then the range of databases. */
 function select(s: Session, argv: Buffer[]): Reply {
-  const text = argv[1].toString();
-  if (!/^-?\d+$/.test(text)) return error(ERR.notInteger);
-  const index = Number(text);
+  const n = string2ll(argv[1]);
+  if (n === null) return error(ERR.notInteger);
+  if (n < -(2n ** 31n) || n >= 2n ** 31n) return error("ERR value is out of range, value must between -2147483648 and 2147483647");
+  const index = Number(n);
   if (index < 0 || index >= 16) return error("ERR DB index is out of range");
   s.db = index;
   return OK;

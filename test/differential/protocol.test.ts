@@ -113,6 +113,68 @@ describe("differential: protocol and connection", function () {
     await both.same("EXEC");
   });
 
+  it("a refused EXEC discards the transaction and says why (EXECABORT ... because of)", async () => {
+    await both.same("EXEC", "x");
+    await both.same("MULTI");
+    await both.same("SET", "a", "1");
+    await both.same("EXEC", "x");
+    await both.same("EXEC"); // no transaction any more
+    await both.same("GET", "a");
+  });
+
+  it("container commands refuse an unknown subcommand or a wrong argument count before running, inside MULTI too", async () => {
+    await both.same("CONFIG");
+    await both.same("Config", "bogus\r\nx");
+    await both.same("CONFIG", "GET");
+    await both.same("CONFIG", "SET", "hz");
+    await both.same("CONFIG", "SET", "hz", "10", "timeout");
+    await both.same("CONFIG", "RESETSTAT", "x");
+    await both.same("CLIENT", "BOGUS");
+    await both.same("CLIENT", "ID", "x");
+    await both.same("CLIENT", "SETNAME");
+    await both.same("CLIENT", "KILL");
+    await both.same("COMMAND", "BOGUS");
+    await both.same("COMMAND", "COUNT", "x");
+    await both.same("COMMAND", "GETKEYS", "get");
+    await both.same("COMMAND", "GETKEYS", "nosuch", "a");
+    await both.same("COMMAND", "GETKEYS", "ping", "a");
+    await both.same("COMMAND", "GETKEYS", "get", "a", "b");
+    await both.same("COMMAND", "GETKEYS", "mset", "a", "1", "b", "2");
+    await both.same("COMMAND", "LIST", "x");
+    await both.same("MULTI");
+    await both.same("CLIENT", "SETNAME");
+    await both.same("EXEC");
+  });
+
+  it("CLIENT KILL and CLIENT LIST filters: Redis's errors, and no client matched", async () => {
+    await both.same("CLIENT", "KILL", "SKIPME", "maybe");
+    await both.same("CLIENT", "KILL", "ID", "0");
+    await both.same("CLIENT", "KILL", "ID", "x");
+    await both.same("CLIENT", "KILL", "ID", "999999999");
+    await both.same("CLIENT", "KILL", "ID", "1", "TYPE");
+    await both.same("CLIENT", "KILL", "USER", "bob");
+    await both.same("CLIENT", "KILL", "USER", "default", "ID", "999999999");
+    await both.same("CLIENT", "KILL", "TYPE", "bogus");
+    await both.same("CLIENT", "KILL", "TYPE", "Master");
+    await both.same("CLIENT", "KILL", "1.2.3.4:5");
+    await both.same("CLIENT", "LIST", "x");
+    await both.same("CLIENT", "LIST", "ID", "x");
+    await both.same("CLIENT", "LIST", "ID", "999999999");
+    await both.same("CLIENT", "LIST", "TYPE", "bogus");
+    await both.same("CLIENT", "LIST", "TYPE", "pubsub");
+    await both.same("CLIENT", "LIST", "TYPE", "normal", "x");
+  });
+
+  it("SELECT and HELLO read their numbers as Redis does; HELLO SETNAME is checked, an empty name clears it", async () => {
+    for (const index of ["01", "+1", "-1", "2147483648", "-2147483649", "99999999999999999999", "16"]) await both.same("SELECT", index);
+    for (const version of ["3.0", "03", "99999999999999999999", "-1"]) await both.same("HELLO", version);
+    await both.same("HELLO", "2", "SETNAME", "a b");
+    await both.same("CLIENT", "SETNAME", "named");
+    // The HELLO reply itself has the connection's id; compare what follows it.
+    await Promise.all([both.real.call("HELLO", "2", "SETNAME", ""), both.ours.call("HELLO", "2", "SETNAME", "")]);
+    await both.same("CLIENT", "GETNAME");
+  });
+
   it("WATCH aborts EXEC when the key changed, and not otherwise", async () => {
     const { real, ours } = await pair.clients();
     const other = new Both(real, ours);
