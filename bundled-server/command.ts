@@ -84,7 +84,8 @@ export interface ServerContext {
 
 export interface ServerConfig {
   get(name: string): string | undefined;
-  set(name: string, value: string): string | undefined; // returns an error text, or undefined when accepted
+  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
+  setAll(pairs: Array<[name: string, value: string]>): string | undefined;
   names(): string[];
 }
 

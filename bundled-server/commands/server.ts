@@ -36,11 +36,10 @@ function config(ctx: CommandContext, argv: Buffer[]): Reply {
   }
   if (sub === "set") {
     if (argv.length % 2 !== 0) return error(ERR.syntax);
-    for (let i = 2; i < argv.length; i += 2) {
-      const problem = cfg.set(argv[i].toString(), argv[i + 1].toString());
-      if (problem) return error(`ERR ${problem}`);
-    }
-    return OK;
+    const pairs: Array<[string, string]> = [];
+    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString(), argv[i + 1].toString()]);
+    const problem = cfg.setAll(pairs);
+    return problem ? errorf(problem) : OK;
   }
   return OK; // RESETSTAT, REWRITE
 }

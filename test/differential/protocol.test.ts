@@ -146,6 +146,28 @@ describe("differential: protocol and connection", function () {
     await both.same("EXEC");
   });
 
+  it("CONFIG SET: Redis's error texts, unknown names first, all or nothing; hz capped, yes / no and sizes read as Redis reads them", async () => {
+    await both.same("CONFIG", "SET", "hz", "x");
+    await both.same("CONFIG", "SET", "hz", "10", "nosuch", "1", "daemonize", "no");
+    await both.same("CONFIG", "SET", "daemonize", "no");
+    await both.same("CONFIG", "SET", "constructor", "1");
+    await both.same("CONFIG", "SET", "hz", "11", "HZ", "12");
+    await both.same("CONFIG", "SET", "hz", "20", "replica-read-only", "maybe");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "SET", "timeout", "-1");
+    await both.same("CONFIG", "SET", "maxclients", "0");
+    await both.same("CONFIG", "SET", "appendfsync", "sometimes");
+    await both.same("CONFIG", "SET", "proto-max-bulk-len", "1");
+    await both.same("CONFIG", "SET", "proto-max-bulk-len", "x");
+    await both.same("CONFIG", "SET", "hz", "0", "replica-read-only", "YES", "proto-max-bulk-len", "2mb");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "GET", "replica-read-only");
+    await both.same("CONFIG", "GET", "proto-max-bulk-len");
+    await both.same("CONFIG", "SET", "hz", "501");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "SET", "hz", "10", "proto-max-bulk-len", "512mb");
+  });
+
   it("CLIENT KILL and CLIENT LIST filters: Redis's errors, and no client matched", async () => {
     await both.same("CLIENT", "KILL", "SKIPME", "maybe");
     await both.same("CLIENT", "KILL", "ID", "0");

@@ -81,7 +81,7 @@ export function fake(opts: { now?: number; resp?: 2 | 3; config?: Record<string,
   const keyspace = new Keyspace((_db, key) => f.propagated.push(["DEL", key]));
   const client = { id: 1, name: null, db: 0, resp: opts.resp ?? 2, authenticated: true } as unknown as ClientState;
   const config = opts.config ?? {};
-  const server = { config: { get: (n: string) => config[n], set: () => undefined, names: () => Object.keys(config) } } as unknown as ServerContext;
+  const server = { config: { get: (n: string) => config[n], setAll: () => undefined, names: () => Object.keys(config) } } as unknown as ServerContext;
   const f: Fake = {
     keyspace,
     propagated: [],
