@@ -403,8 +403,10 @@ export class Session implements ClientState, ReplicaClient {
   reset(): Reply {
     this.multi = null;
     this.unwatch();
-    this.unsubscribe([Buffer.from("unsubscribe")], false);
-    this.unsubscribe([Buffer.from("punsubscribe")], true);
+    // Unsubscribed without a reply for each, as Redis's RESET does.
+    this.server.pubsub.removeAll(this);
+    this.channels.clear();
+    this.patterns.clear();
     this.db = 0;
     this.resp = 2;
     this.name = null;

@@ -233,6 +233,17 @@ describe("differential: protocol and connection", function () {
     pub.close();
   });
 
+  it("RESET ends subscriptions and a transaction without a reply for each", async () => {
+    await both.same("SUBSCRIBE", "a");
+    await both.same("PSUBSCRIBE", "b*");
+    await both.same("RESET");
+    await both.same("PING"); // +PONG: no longer subscribed
+    await both.same("WATCH", "w");
+    await both.same("MULTI");
+    await both.same("RESET");
+    await both.same("EXEC");
+  });
+
   it("AUTH without a password configured", async () => {
     await both.same("AUTH", "x");
     await both.same("AUTH", "default", "x");
