@@ -1,9 +1,10 @@
 // What a command is to the server: its table entry (name, arity, flags, key positions, as
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
+import { cstr, errorf, lowerAscii } from "./commands/args.js";
 import type { Database, Keyspace } from "./keyspace.js";
 import type { Replication } from "./replication/replication.js";
 import type { Sentinel } from "./sentinel/sentinel.js";
-import type { Reply } from "./resp/reply.js";
+import { ERR, error, type Reply } from "./resp/reply.js";
 
 export type CommandFlag =
   | "write"
@@ -77,11 +78,14 @@ export interface ServerContext {
   readonly sentinel: Sentinel | undefined;
   /** PUBLISH: returns how many subscribers received the message. */
   publish(channel: string, message: Buffer): number;
+  /** Whether the background expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpireEnabled: boolean;
 }
 
 export interface ServerConfig {
   get(name: string): string | undefined;
-  set(name: string, value: string): string | undefined; // returns an error text, or undefined when accepted
+  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
+  setAll(pairs: Array<[name: string, value: string]>): string | undefined;
   names(): string[];
   /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
   rewrite(current: Record<string, string>): string | undefined;
@@ -101,10 +105,12 @@ export interface CommandContext {
   /** False where a command must not block (inside EXEC, replaying the AOF): BLPOP then answers at once. */
   mayBlock?: boolean;
   /**
-   * Blocks the client until one of the keys is signalled or the timeout passes (0: forever);
-   * resolves true when signalled. Inside MULTI it resolves false at once, as Redis does.
+   * Blocks the client on keys. After each command (after EXEC for a transaction), each key
+   * it made ready is offered to `serve` with the time then; the reply `serve` returns, if
+   * any, unblocks the client. Resolves with that reply, or null once the timeout (ms, 0:
+   * none) passes.
    */
-  waitForKeys(keys: string[], timeoutMs: number): Promise<boolean>;
+  blockOn(keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined): Promise<Reply | null>;
 }
 
 export type Handler = (ctx: CommandContext, argv: Buffer[]) => Reply | Promise<Reply>;
@@ -120,11 +126,28 @@ export interface CommandSpec {
   lastKey: number;
   step: number;
   handler: Handler;
+  /** A container's subcommands (CONFIG GET...), lower case, with their arities: Redis 7.0 checks both before running it. */
+  subcommands?: ReadonlyMap<string, number>;
 }
 
 /** A table entry for a command that takes no key. */
 export function keylessSpec(name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec {
   return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, handler };
+}
+
+/** Why a container command's call is refused before it runs: an unknown subcommand, or the wrong number of arguments for it. */
+export function subcommandRefusal(spec: CommandSpec, argv: Buffer[]): Reply | undefined {
+  if (!spec.subcommands || argv.length < 2) return undefined;
+  const sub = lowerAscii(argv[1].toString("latin1"));
+  const arity = spec.subcommands.get(sub);
+  if (arity === undefined) return errorf(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${argv[0].toString("latin1").toUpperCase()} HELP.`);
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return error(ERR.arity(`${spec.name}|${sub}`));
+  return undefined;
+}
+
+/** A client name as CLIENT SETNAME and HELLO SETNAME accept it: the error text, or undefined. */
+export function clientNameProblem(name: string): string | undefined {
+  return /[^!-~]/.test(name) ? "ERR Client names cannot contain spaces, newlines or special characters." : undefined;
 }
 
 /** Keys of a call, from the spec's key positions (for WATCH invalidation and COMMAND GETKEYS). */

@@ -7,63 +7,85 @@ import type { ServerConfig } from "./command.js";
 
 interface Option {
   default: string;
-  /** Returns an error text for a bad value. */
+  /** Returns an error text for a bad value (Redis's words, for CONFIG SET). */
   check?: (value: string) => string | undefined;
   /** Settable with CONFIG SET (the others need a restart). */
   mutable: boolean;
+  /** What is kept of a value that passed the check (as given when absent). */
+  store?: (value: string) => string;
 }
 
-const integer = (min: number, max: number) => (v: string) =>
-  /^-?\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `argument must be an integer ${min}..${max}`;
-const yesNo = (v: string) => (v === "yes" || v === "no" ? undefined : "argument must be 'yes' or 'no'");
-const oneOf = (...values: string[]) => (v: string) => (values.includes(v) ? undefined : `argument must be one of ${values.join(", ")}`);
-const memory = (v: string) => (parseMemory(v) === undefined ? "argument must be a memory value" : undefined);
-const hostPort = (v: string) => (v === "" || /^\S+ \d{1,5}$/.test(v) ? undefined : "argument must be '<host> <port>'");
-const bugs = (v: string) => {
-  const unknown = v.split(/[\s,]+/).filter((b) => b && !BUG_NAMES.includes(b));
-  return unknown.length ? `unknown bug switch '${unknown[0]}'; known: ${BUG_NAMES.join(", ")}` : undefined;
+// Value kinds: a check with Redis's words for a bad value, and what is stored of a good one
+// (Redis reads yes/no and enums in any case, and keeps memory sizes in bytes).
+type Kind = Pick<Option, "check" | "store">;
+const INT_MAX = 2 ** 31 - 1;
+const between = (min: number, max: number | string) => `argument must be between ${min} and ${max} inclusive`;
+const integer = (min: number, max: number): Kind => ({
+  check: (v) => (!/^-?\d+$/.test(v) ? "argument couldn't be parsed into an integer" : Number(v) < min || Number(v) > max ? between(min, max) : undefined),
+});
+const yesNo: Kind = { check: (v) => (/^(yes|no)$/i.test(v) ? undefined : "argument must be 'yes' or 'no'"), store: (v) => v.toLowerCase() };
+const oneOf = (...values: string[]): Kind => ({
+  check: (v) => (values.includes(v.toLowerCase()) ? undefined : `argument(s) must be one of the following: ${values.join(", ")}`),
+  store: (v) => v.toLowerCase(),
+});
+const memory = (min: number): Kind => ({
+  check: (v) => {
+    const n = parseMemory(v);
+    return n === undefined ? "argument must be a memory value" : n < min ? between(min, "9223372036854775807") : undefined;
+  },
+  store: (v) => String(parseMemory(v)),
+});
+const hostPort: Kind = { check: (v) => (v === "" || /^\S+ \d{1,5}$/.test(v) ? undefined : "argument must be '<host> <port>'") };
+const bugs: Kind = {
+  check: (v) => {
+    const unknown = v.split(/[\s,]+/).filter((b) => b && !BUG_NAMES.includes(b));
+    return unknown.length ? `unknown bug switch '${unknown[0]}'; known: ${BUG_NAMES.join(", ")}` : undefined;
+  },
 };
 
 const OPTIONS: Record<string, Option> = {
-  port: { default: "6379", check: integer(0, 65535), mutable: false },
+  port: { default: "6379", ...integer(0, 65535), mutable: false },
   bind: { default: "127.0.0.1", mutable: false },
   "bind-source-addr": { default: "", mutable: true },
   requirepass: { default: "", mutable: true },
   masterauth: { default: "", mutable: true },
   dir: { default: ".", mutable: true },
   logfile: { default: "", mutable: false },
-  daemonize: { default: "no", check: oneOf("no"), mutable: false },
-  "protected-mode": { default: "no", check: yesNo, mutable: true },
+  daemonize: { default: "no", ...oneOf("no"), mutable: false },
+  "protected-mode": { default: "no", ...yesNo, mutable: true },
   save: { default: "", mutable: true },
-  appendonly: { default: "no", check: yesNo, mutable: true },
+  appendonly: { default: "no", ...yesNo, mutable: true },
   appendfilename: { default: "appendonly.aof", mutable: false },
   /** Where a replica keeps the RDB of its last full sync, and where the server looks for one at startup. */
   dbfilename: { default: "dump.rdb", mutable: true },
-  appendfsync: { default: "everysec", check: oneOf("always", "everysec", "no"), mutable: true },
-  databases: { default: "16", check: oneOf("16"), mutable: false },
-  hz: { default: "10", check: integer(1, 500), mutable: true },
-  timeout: { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
-  maxclients: { default: "10000", check: integer(1, 100000), mutable: true },
-  "proto-max-bulk-len": { default: "536870912", check: memory, mutable: true },
-  "client-query-buffer-limit": { default: "1073741824", check: memory, mutable: true },
-  "repl-diskless-sync-delay": { default: "5", check: integer(0, 2 ** 31 - 1), mutable: true },
-  "replica-priority": { default: "100", check: integer(0, 2 ** 31 - 1), mutable: true },
+  appendfsync: { default: "everysec", ...oneOf("everysec", "always", "no"), mutable: true },
+  databases: { default: "16", ...oneOf("16"), mutable: false },
+  /** Redis takes any int and caps it to 1..500. */
+  hz: { default: "10", ...integer(0, INT_MAX), mutable: true, store: (v) => String(Math.min(Math.max(Number(v), 1), 500)) },
+  timeout: { default: "0", ...integer(0, INT_MAX), mutable: true },
+  maxclients: { default: "10000", ...integer(1, 2 ** 32 - 1), mutable: true },
+  "proto-max-bulk-len": { default: "536870912", ...memory(1024 * 1024), mutable: true },
+  "client-query-buffer-limit": { default: "1073741824", ...memory(1024 * 1024), mutable: true },
+  "repl-diskless-sync-delay": { default: "5", ...integer(0, INT_MAX), mutable: true },
+  "replica-priority": { default: "100", ...integer(0, INT_MAX), mutable: true },
   /** `host port` at startup; REPLICAOF changes it at run time. */
-  replicaof: { default: "", check: hostPort, mutable: false },
+  replicaof: { default: "", ...hostPort, mutable: false },
   masteruser: { default: "", mutable: true },
-  "repl-backlog-size": { default: "1048576", check: memory, mutable: true },
-  "repl-backlog-ttl": { default: "3600", check: integer(0, 2 ** 31 - 1), mutable: true },
-  "repl-ping-replica-period": { default: "10", check: integer(1, 2 ** 31 - 1), mutable: true },
-  "repl-timeout": { default: "60", check: integer(1, 2 ** 31 - 1), mutable: true },
-  "repl-diskless-sync": { default: "yes", check: yesNo, mutable: true },
-  "replica-read-only": { default: "yes", check: yesNo, mutable: true },
-  "replica-serve-stale-data": { default: "yes", check: yesNo, mutable: true },
+  "repl-backlog-size": { default: "1048576", ...memory(1), mutable: true },
+  "repl-backlog-ttl": { default: "3600", ...integer(0, INT_MAX), mutable: true },
+  "repl-ping-replica-period": { default: "10", ...integer(1, INT_MAX), mutable: true },
+  "repl-timeout": { default: "60", ...integer(1, INT_MAX), mutable: true },
+  "repl-diskless-sync": { default: "yes", ...yesNo, mutable: true },
+  "replica-read-only": { default: "yes", ...yesNo, mutable: true },
+  "replica-serve-stale-data": { default: "yes", ...yesNo, mutable: true },
   "replica-announce-ip": { default: "", mutable: true },
-  "replica-announce-port": { default: "0", check: integer(0, 65535), mutable: true },
-  "min-replicas-to-write": { default: "0", check: integer(0, 2 ** 31 - 1), mutable: true },
-  "min-replicas-max-lag": { default: "10", check: integer(0, 2 ** 31 - 1), mutable: true },
+  "replica-announce-port": { default: "0", ...integer(0, 65535), mutable: true },
+  "min-replicas-to-write": { default: "0", ...integer(0, INT_MAX), mutable: true },
+  "min-replicas-max-lag": { default: "10", ...integer(0, INT_MAX), mutable: true },
+  /** DEBUG: refused (no, as Redis's default), allowed (yes), or allowed from loopback addresses (local). */
+  "enable-debug-command": { default: "no", ...oneOf("no", "yes", "local"), mutable: false },
   /** Deliberate faults for checker tests (bugs.ts); empty in any honest run. */
-  bug: { default: "", check: bugs, mutable: false },
+  bug: { default: "", ...bugs, mutable: false },
 };
 
 /** Redis's older names, still accepted everywhere the new ones are. */
@@ -80,6 +102,8 @@ const ALIASES: Record<string, string> = {
 };
 
 const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.toLowerCase();
+/** Whether a canonical name is an option (an own property: "constructor" is not one). */
+const known = (name: string): boolean => Object.hasOwn(OPTIONS, name);
 
 export class ConfigError extends Error {}
 
@@ -96,9 +120,10 @@ export class Config implements ServerConfig {
   constructor(entries: Array<[string, string]> = []) {
     for (const [name, option] of Object.entries(OPTIONS)) this.values.set(name, option.default);
     for (const [name, value] of entries) {
+      if (!known(name)) throw new ConfigError(`unknown option '${name}'`);
       const problem = this.check(name, value);
-      if (problem) throw new ConfigError(problem);
-      this.values.set(name, value);
+      if (problem) throw new ConfigError(`Invalid argument '${value}' for '${name}' - ${problem}`);
+      this.values.set(name, OPTIONS[name].store?.(value) ?? value);
     }
   }
 
@@ -106,13 +131,27 @@ export class Config implements ServerConfig {
     return this.values.get(canonical(name));
   }
 
-  set(name: string, value: string): string | undefined {
-    const key = canonical(name);
-    const problem = this.check(key, value);
-    if (problem) return problem;
-    if (!OPTIONS[key].mutable) return `Unsupported CONFIG parameter: ${name}`;
-    this.values.set(key, value);
-    this.numbers.delete(key);
+  /**
+   * CONFIG SET as Redis 7.0 does it: an unknown name is reported first, then the first
+   * immutable or repeated one, then the first bad value; nothing is set unless all are good.
+   */
+  setAll(pairs: Array<[name: string, value: string]>): string | undefined {
+    const unknown = pairs.find(([name]) => !known(canonical(name)));
+    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`;
+    const failed = (name: string, why: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+    const keys = pairs.map(([name]) => canonical(name));
+    for (let i = 0; i < pairs.length; i++) {
+      if (!OPTIONS[keys[i]].mutable) return failed(pairs[i][0], "can't set immutable config");
+      if (keys.indexOf(keys[i]) < i) return failed(pairs[i][0], "duplicate parameter");
+    }
+    for (let i = 0; i < pairs.length; i++) {
+      const problem = this.check(keys[i], pairs[i][1]);
+      if (problem) return failed(pairs[i][0], problem);
+    }
+    pairs.forEach(([, value], i) => {
+      this.values.set(keys[i], OPTIONS[keys[i]].store?.(value) ?? value);
+      this.numbers.delete(keys[i]);
+    });
     return undefined;
   }
 
@@ -175,11 +214,9 @@ export class Config implements ServerConfig {
     return undefined;
   }
 
+  /** What is wrong with a value for a known option, if anything. */
   private check(name: string, value: string): string | undefined {
-    const option = OPTIONS[name];
-    if (!option) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
-    const problem = option.check?.(value);
-    return problem ? `Invalid argument '${value}' for CONFIG SET '${name}' - ${problem}` : undefined;
+    return OPTIONS[name].check?.(value);
   }
 }
 
@@ -244,7 +281,7 @@ function readConfigFile(file: string): Array<{ words: string[]; where: string }>
 
 function entry(rawName: string, values: string[], where: string): [string, string] {
   const name = canonical(rawName);
-  if (!(name in OPTIONS)) throw new ConfigError(`${where}: Bad directive or wrong number of arguments: unknown option '${rawName}'`);
+  if (!known(name)) throw new ConfigError(`${where}: Bad directive or wrong number of arguments: unknown option '${rawName}'`);
   return [name, values.join(" ")];
 }
 

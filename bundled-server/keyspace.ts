@@ -120,11 +120,10 @@ export class Database {
     return this.watched.get(key)?.version ?? 0;
   }
 
-  /** Every live key (expired ones are removed on the way). */
-  keys(now: number): string[] {
-    const live: string[] = [];
-    for (const key of [...this.entries.keys()]) if (this.get(key, now)) live.push(key);
-    return live;
+  /** Whether a key is stored and not expired, leaving an expired one in place (what KEYS checks). */
+  isLive(key: string, now: number): boolean {
+    const e = this.entries.get(key);
+    return e !== undefined && (e.expireAt === undefined || e.expireAt > now);
   }
 
   /** Keys in insertion order, from a position: what SCAN walks. Does not check expiry. */

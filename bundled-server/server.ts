@@ -9,7 +9,7 @@ import { internalClient, keysOf, type ClientState, type CommandContext, type Com
 import { COMMAND_TABLE } from "./commands/index.js";
 import type { Config } from "./config.js";
 import { Keyspace, fromKey, toKey } from "./keyspace.js";
-import { error } from "./resp/reply.js";
+import { error, type Reply } from "./resp/reply.js";
 import { PubSub } from "./pubsub.js";
 import { decodeRdb } from "./replication/rdb.js";
 import { Replication, type ReplicationHistory, type ReplicationHost } from "./replication/replication.js";
@@ -33,7 +33,10 @@ export class RedisServer implements ServerContext, ReplicationHost {
   private readonly sessions = new Set<Session>();
   readonly bugs: Bugs;
   readonly replication: Replication;
-  private readonly blocked = new Map<string, Set<() => void>>();
+  /** The clients blocked on each key ("db:key"), in the order they blocked: each is offered the key when it becomes ready. */
+  private readonly blocked = new Map<string, Set<(key: string, now: number) => void>>();
+  /** Keys with blocked clients signalled ready since the last serveBlocked, first signal first (Redis's ready_keys). */
+  private readonly readyKeys = new Set<string>();
   private listener: Server | undefined;
   private aof: Aof | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -43,6 +46,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
   /** Writes of the running transaction, propagated together as MULTI ... EXEC. */
   private transactionWrites: Array<[number, Buffer[]]> | undefined;
   readonly stats = { connections: 0, commands: 0, expired: 0, dirty: 0 };
+  activeExpireEnabled = true;
 
   constructor(
     readonly config: Config,
@@ -100,7 +104,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
     });
     this.listener = listener;
     // Replicas wait for their master's DELs instead of expiring keys themselves, as in Redis.
-    this.expiryTimer = setInterval(() => this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
+    this.expiryTimer = setInterval(() => this.activeExpireEnabled && this.replication.isMaster && this.keyspace.activeExpire(Date.now()), 1000 / this.config.int("hz"));
     this.sentinel?.start();
     const master = this.config.get("replicaof");
     if (master && !this.sentinel) {
@@ -137,7 +141,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
   run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]> {
     this.stats.commands++;
     const offset = this.replication.offset;
-    const reply = this.transactionWrites ? this.runWithBugs(spec, argv, ctx) : this.transaction(() => this.runWithBugs(spec, argv, ctx), 2);
+    const reply = this.transactionWrites ? this.runWithBugs(spec, argv, ctx) : this.transaction(() => this.runWithBugs(spec, argv, ctx));
     // WAIT waits for the stream up to the client's last write (c->woff in Redis).
     if (this.replication.offset !== offset) ctx.client.woff = this.replication.offset;
     return reply;
@@ -163,48 +167,71 @@ export class RedisServer implements ServerContext, ReplicationHost {
     else for (const log of this.changeLogs()) log.append(db, argv);
   }
 
-  /** Runs EXEC's commands; their writes (when at least `wrapFrom`) are propagated as one MULTI ... EXEC. */
-  transaction<T>(run: () => T, wrapFrom = 1): T {
+  /**
+   * Runs a command, or EXEC's commands. Their writes are propagated as one MULTI ... EXEC when
+   * there are several (Redis 7.0 does not wrap a transaction with one write), with the
+   * database of the first write before MULTI and that of the last before EXEC, as Redis picks
+   * them. Then the clients blocked on keys made ready are served.
+   */
+  transaction<T>(run: () => T): T {
     this.transactionWrites = [];
     try {
       return run();
     } finally {
       const writes = this.transactionWrites;
       this.transactionWrites = undefined;
-      const wrap = writes.length >= wrapFrom;
+      const wrap = writes.length > 1;
       for (const log of writes.length > 0 ? this.changeLogs() : []) {
         if (wrap) log.append(writes[0][0], [Buffer.from("MULTI")]);
         for (const [db, argv] of writes) log.append(db, argv);
         if (wrap) log.append(writes[writes.length - 1][0], [Buffer.from("EXEC")]);
       }
+      this.serveBlocked();
     }
   }
 
   signalKeyReady(db: number, key: string): void {
-    const waiters = this.blocked.get(`${db}:${key}`);
-    if (!waiters) return;
-    // Wake them one at a time in arrival order; each retries and may find the list empty again.
-    for (const wake of [...waiters]) wake();
+    const id = `${db}:${key}`;
+    if (this.blocked.has(id)) this.readyKeys.add(id);
   }
 
-  waitForKeys(db: number, keys: string[], timeoutMs: number, gone: () => boolean): Promise<boolean> {
+  /**
+   * handleClientsBlockedOnKeys: each ready key, first signalled first, is offered to the
+   * clients blocked on it in the order they blocked, before anything else runs (so a pop
+   * pipelined after the push finds the list already served).
+   */
+  private serveBlocked(): void {
+    // A Set iterates over what is added during the loop too.
+    for (const id of this.readyKeys) {
+      this.readyKeys.delete(id);
+      const key = id.slice(id.indexOf(":") + 1);
+      const now = Date.now();
+      for (const offer of [...(this.blocked.get(id) ?? [])]) offer(key, now);
+    }
+  }
+
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null> {
     return new Promise((resolve) => {
       const ids = keys.map((k) => `${db}:${k}`);
       let timer: NodeJS.Timeout | undefined;
-      const done = (signalled: boolean) => {
+      const done = (reply: Reply | null) => {
         if (timer) clearTimeout(timer);
         for (const id of ids) {
-          this.blocked.get(id)?.delete(wake);
+          this.blocked.get(id)?.delete(offer);
           if (this.blocked.get(id)?.size === 0) this.blocked.delete(id);
         }
-        resolve(signalled && !gone());
+        resolve(reply);
       };
-      const wake = () => done(true);
+      // A client that disconnected is dropped instead of served (Redis unblocks it on close).
+      const offer = (key: string, now: number) => {
+        const reply = gone() ? null : serve(key, now);
+        if (reply !== undefined) done(reply);
+      };
       for (const id of ids) {
         if (!this.blocked.has(id)) this.blocked.set(id, new Set());
-        this.blocked.get(id)!.add(wake);
+        this.blocked.get(id)!.add(offer);
       }
-      if (timeoutMs > 0) timer = setTimeout(() => done(false), timeoutMs);
+      if (timeoutMs > 0) timer = setTimeout(() => done(null), timeoutMs);
     });
   }
 
@@ -294,7 +321,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
           ["redline_bundled", 1],
         ],
       ],
-      ["Clients", [["connected_clients", this.sessions.size], ["blocked_clients", this.blocked.size], ["pubsub_clients", this.pubsub.subscribers]]],
+      ["Clients", [["connected_clients", this.sessions.size], ["blocked_clients", [...this.sessions].filter((s) => s.blocked).length], ["pubsub_clients", this.pubsub.subscribers]]],
       ["Memory", [["used_memory", memory.heapUsed], ["used_memory_rss", memory.rss], ["maxmemory", 0], ["maxmemory_policy", "noeviction"]]],
       [
         "Persistence",
@@ -362,7 +389,7 @@ export class RedisServer implements ServerContext, ReplicationHost {
       mayBlock: false,
       propagate: (argv) => this.propagate(db, argv),
       signalKeyReady: (key) => this.signalKeyReady(db, key),
-      waitForKeys: () => Promise.resolve(false),
+      blockOn: () => Promise.resolve(null), // not called: mayBlock is false
     };
     return ctx;
   }

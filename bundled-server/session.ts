@@ -3,7 +3,8 @@
 // The commands that are about the connection itself live here: AUTH, HELLO, SELECT, QUIT,
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
-import type { ClientState, CommandContext, CommandSpec } from "./command.js";
+import { clientNameProblem, subcommandRefusal, type ClientState, type CommandContext, type CommandSpec } from "./command.js";
+import { string2ll } from "./commands/args.js";
 import { toKey } from "./keyspace.js";
 import { ReplyBuffer } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
@@ -187,9 +188,14 @@ export class Session implements ClientState, ReplicaClient {
   }
 
   private write(reply: Reply): void {
-    if (this.closed) return;
+    this.out()?.append(reply, this.resp);
+  }
+
+  /** The buffer for what is written next, its flush scheduled; undefined once the connection is closed. */
+  private out(): ReplyBuffer | undefined {
+    if (this.closed) return undefined;
     if (this.replies.empty) this.server.flushSoon(this);
-    this.replies.append(reply, this.resp);
+    return this.replies;
   }
 
   /** Writes the pending replies to the socket (the server calls it once per event-loop iteration). */
@@ -208,18 +214,34 @@ export class Session implements ClientState, ReplicaClient {
       return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     }
     const arity = command.arity;
-    if (arity === undefined) return this.refuse(error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(error(ERR.arity(name)));
-    if (!this.authenticated && !command.noAuth) return this.refuse(error(ERR.noAuth));
+    if (arity === undefined) return this.refuse(command, error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(command, error(ERR.arity(name)));
+    const subcommand = command.spec && subcommandRefusal(command.spec, argv);
+    if (subcommand) return this.refuse(command, subcommand);
+    if (command.protected && !this.mayRunProtected(name)) {
+      return this.refuse(
+        command,
+        error(
+          `ERR ${name.toUpperCase()} command not allowed. If the enable-${name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+        ),
+      );
+    }
+    if (!this.authenticated && !command.noAuth) return this.refuse(command, error(ERR.noAuth));
     const refusal = this.server.replicationRefusal(this.writes(command), command.session !== undefined || (command.spec?.flags.includes("stale") ?? false), this);
-    if (refusal) return this.refuse(error(refusal));
+    if (refusal) return this.refuse(command, error(refusal));
     if (this.multi && command.queued) {
-      if (command.noMulti) return this.refuse(error(`ERR Command not allowed inside a transaction`));
+      if (command.noMulti) return this.refuse(command, error(`ERR Command not allowed inside a transaction`));
       this.multi.queue.push(argv);
       return QUEUED;
     }
     if (command.session) return command.session.run(this, argv);
     return this.execute(command.spec!, argv);
+  }
+
+  /** allowProtectedAction: by the command's enable-<name>-command option, "local" meaning from a loopback address. */
+  private mayRunProtected(name: string): boolean {
+    const allowed = this.server.config.get(`enable-${name}-command`);
+    return allowed === "yes" || (allowed === "local" && /^(127\.|::1$|::ffff:127\.)/.test(this.remoteIp));
   }
 
   /** Whether a command writes: a write command, or the EXEC of a transaction that has one. */
@@ -228,8 +250,16 @@ export class Session implements ClientState, ReplicaClient {
     return command.name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.resolve(argv[0]).spec?.flags.includes("write"));
   }
 
-  /** An error before queueing inside MULTI also dooms the transaction (EXECABORT). */
-  private refuse(reply: Reply): Reply {
+  /**
+   * rejectCommand: an error before queueing inside MULTI also dooms the transaction; a refused
+   * EXEC discards it and says why (without the ERR code, as Redis words it).
+   */
+  private refuse(command: Resolved, reply: Reply): Reply {
+    if (command.name === "exec" && reply.t === "error") {
+      this.multi = null;
+      this.unwatch();
+      return error(`EXECABORT Transaction discarded because of: ${reply.s.replace(/^ERR /, "")}`);
+    }
     if (this.multi) this.multi.dirty = true;
     return reply;
   }
@@ -261,8 +291,7 @@ export class Session implements ClientState, ReplicaClient {
       mayBlock: !inTransaction,
       propagate: (argv) => server.propagate(ctx.db.index, argv),
       signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
-      waitForKeys: (keys, timeoutMs) =>
-        inTransaction ? Promise.resolve(false) : server.waitForKeys(ctx.db.index, keys, timeoutMs, () => this.closed),
+      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, () => this.closed),
     };
     if (inTransaction) this.transactionContext = ctx;
     else this.plainContext = ctx;
@@ -277,7 +306,12 @@ export class Session implements ClientState, ReplicaClient {
     return OK;
   }
 
-  exec(): Reply | Promise<Reply> {
+  /**
+   * Runs the queued commands, session ones (SELECT, HELLO, SUBSCRIBE...) included. As in Redis,
+   * each reply is written as its command runs, in the protocol of the moment: after a HELLO 3
+   * the rest are RESP3, and a SUBSCRIBE to two channels writes two replies for one element.
+   */
+  exec(): Reply | undefined {
     const multi = this.multi;
     if (!multi) return error("ERR EXEC without MULTI");
     this.multi = null;
@@ -285,16 +319,16 @@ export class Session implements ClientState, ReplicaClient {
     this.unwatch();
     if (multi.dirty) return error(ERR.execAbort);
     if (changed) return nil("array");
-    return this.server.transaction(() => {
-      const replies: Reply[] = [];
+    this.out()?.appendArrayHeader(multi.queue.length);
+    this.server.transaction(() => {
       for (const argv of multi.queue) {
         const { session, spec } = this.resolve(argv[0]);
-        const reply = session ? error("ERR Command not allowed inside a transaction") : this.execute(spec!, argv, true);
-        // Inside a transaction nothing blocks (waitForKeys resolves at once), so a promise here is settled.
-        replies.push(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
+        const reply = session ? session.run(this, argv) : this.execute(spec!, argv, true);
+        // Nothing blocks inside a transaction (mayBlock is false there), so no promise comes back.
+        if (reply !== undefined) this.write(reply instanceof Promise ? error("ERR blocking command inside a transaction") : reply);
       }
-      return array(replies);
     });
+    return undefined;
   }
 
   discard(): Reply {
@@ -369,8 +403,10 @@ export class Session implements ClientState, ReplicaClient {
   reset(): Reply {
     this.multi = null;
     this.unwatch();
-    this.unsubscribe([Buffer.from("unsubscribe")], false);
-    this.unsubscribe([Buffer.from("punsubscribe")], true);
+    // Unsubscribed without a reply for each, as Redis's RESET does.
+    this.server.pubsub.removeAll(this);
+    this.channels.clear();
+    this.patterns.clear();
     this.db = 0;
     this.resp = 2;
     this.name = null;
@@ -399,9 +435,9 @@ function auth(s: Session, argv: Buffer[]): Reply {
 function hello(s: Session, argv: Buffer[]): Reply {
   let i = 1;
   if (argv.length > 1) {
-    const ver = Number(argv[1].toString());
-    if (!Number.isInteger(ver)) return error("ERR Protocol version is not an integer or out of range");
-    if (ver < 2 || ver > 3) return error("NOPROTO unsupported protocol version");
+    const ver = string2ll(argv[1]);
+    if (ver === null) return error("ERR Protocol version is not an integer or out of range");
+    if (ver < 2n || ver > 3n) return error("NOPROTO unsupported protocol version");
     i = 2;
     let newName: string | null | undefined;
     while (i < argv.length) {
@@ -412,14 +448,16 @@ function hello(s: Session, argv: Buffer[]): Reply {
         i += 3;
       } else if (opt === "setname" && i + 1 < argv.length) {
         newName = argv[i + 1].toString();
+        const problem = clientNameProblem(newName);
+        if (problem) return error(problem);
         i += 2;
       } else {
         return error(`ERR Syntax error in HELLO option '${argv[i].toString()}'`);
       }
     }
     if (!s.authenticated) return error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
-    s.resp = ver as 2 | 3;
-    if (newName !== undefined) s.name = newName;
+    s.resp = Number(ver) as 2 | 3;
+    if (newName !== undefined) s.name = newName === "" ? null : newName;
   } else if (!s.authenticated) {
     return error(ERR.noAuth);
   }
@@ -434,10 +472,12 @@ function hello(s: Session, argv: Buffer[]): Reply {
   ]);
 }
 
+/** SELECT: the index as getIntFromObjectOrReply reads it (a C int), then the range of databases. */
 function select(s: Session, argv: Buffer[]): Reply {
-  const text = argv[1].toString();
-  if (!/^-?\d+$/.test(text)) return error(ERR.notInteger);
-  const index = Number(text);
+  const n = string2ll(argv[1]);
+  if (n === null) return error(ERR.notInteger);
+  if (n < -(2n ** 31n) || n >= 2n ** 31n) return error("ERR value is out of range, value must between -2147483648 and 2147483647");
+  const index = Number(n);
   if (index < 0 || index >= 16) return error("ERR DB index is out of range");
   s.db = index;
   return OK;
@@ -446,6 +486,8 @@ function select(s: Session, argv: Buffer[]): Reply {
 interface SessionCommand {
   arity: number;
   noAuth?: boolean;
+  /** Refused inside MULTI (the others are queued and run by EXEC, as in Redis). */
+  noMulti?: boolean;
   run: SessionHandler;
 }
 
@@ -464,8 +506,8 @@ function replconf(s: Session, argv: Buffer[]): Reply | undefined {
 
 const SESSION_COMMANDS = new Map<string, SessionCommand>(
   Object.entries({
-    psync: { arity: -3, run: sync },
-    sync: { arity: 1, run: sync },
+    psync: { arity: -3, noMulti: true, run: sync },
+    sync: { arity: 1, noMulti: true, run: sync },
     replconf: { arity: -1, run: replconf },
     auth: { arity: -2, noAuth: true, run: auth },
     hello: { arity: -1, noAuth: true, run: hello },
@@ -498,12 +540,16 @@ interface Resolved {
   noMulti: boolean;
   /** Allowed to a RESP2 client while subscribed. */
   allowedSubscribed: boolean;
+  /** Refused unless its enable-<name>-command option allows it. */
+  protected: boolean;
 }
 
 /** Commands a RESP2 client may send while subscribed. */
 const SUBSCRIBED_ALLOWED = new Set(["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
 /** Commands that run at once inside MULTI instead of being queued. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+/** Redis's CMD_PROTECTED commands (MODULE is the other, not implemented). */
+const PROTECTED = new Set(["debug"]);
 
 function describeCommand(table: CommandTable, name: string): Resolved {
   const session = SESSION_COMMANDS.get(name);
@@ -515,8 +561,9 @@ function describeCommand(table: CommandTable, name: string): Resolved {
     arity: session?.arity ?? spec?.arity,
     noAuth: session?.noAuth ?? false,
     queued: !NOT_QUEUED.has(name),
-    noMulti: spec?.flags.includes("no-multi") ?? false,
+    noMulti: session?.noMulti ?? spec?.flags.includes("no-multi") ?? false,
     allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
+    protected: PROTECTED.has(name),
   };
 }
 

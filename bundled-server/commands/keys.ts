@@ -17,7 +17,6 @@ import { fromKey, toKey, type Database } from "../keyspace.js";
 import { ERR, OK, array, bulk, error, int, nil, simple, type Reply } from "../resp/reply.js";
 import { LLONG_MAX, LLONG_MIN, cstr, errorf, expireOf, getLongLong, isOpt, isReply, lowerAscii, parseScanCursor, setExpireAt, store } from "./args.js";
 import { stringMatch } from "../glob.js";
-import { signalReady } from "./lists.js";
 
 const B = (s: string) => Buffer.from(s);
 
@@ -124,14 +123,15 @@ function persist(ctx: CommandContext, argv: Buffer[]): Reply {
 
 // ---------------------------------------------------------------- KEYS, SCAN, RANDOMKEY, DBSIZE
 
+/** KEYS skips expired keys without deleting them, unlike SCAN and RANDOMKEY. */
 function keys(ctx: CommandContext, argv: Buffer[]): Reply {
   const pattern = argv[1];
   const all = pattern.length === 1 && pattern[0] === 0x2a;
   const out: Reply[] = [];
-  for (const key of [...ctx.db.rawKeys()]) {
+  for (const key of ctx.db.rawKeys()) {
     const k = fromKey(key);
     if (!all && !stringMatch(pattern, k)) continue;
-    if (ctx.db.get(key, ctx.now)) out.push(bulk(k));
+    if (ctx.db.isLive(key, ctx.now)) out.push(bulk(k));
   }
   return array(out);
 }
@@ -257,7 +257,7 @@ function rename(ctx: CommandContext, argv: Buffer[]): Reply {
   store(ctx.db, dst, entry.value, ctx.now, at);
   ctx.db.delete(src);
   ctx.propagate(argv);
-  if (entry.value.type === "list") signalReady(ctx, dst);
+  if (entry.value.type === "list") ctx.signalKeyReady(dst);
   return OK;
 }
 

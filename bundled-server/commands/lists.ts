@@ -1,47 +1,15 @@
 // List commands: LPUSH, RPUSH, LPOP, RPOP, LRANGE, LLEN, LINDEX, LREM, BLPOP, BRPOP, as Redis
-// 7.0's t_list.c does them. An emptied list is deleted. Pushes signal the key ready, so blocked
-// BLPOP / BRPOP clients retry; a blocking pop is replicated as LPOP key / RPOP key.
+// 7.0's t_list.c does them. An emptied list is deleted. Pushes signal the key ready, so the
+// server offers it to blocked BLPOP / BRPOP clients; a blocking pop is replicated as LPOP key /
+// RPOP key.
 import { copyOf } from "../bytes.js";
 import type { CommandContext, CommandSpec } from "../command.js";
-import { toKey } from "../keyspace.js";
+import { fromKey, toKey } from "../keyspace.js";
 import { ERR, array, bulk, error, int, nil, type Reply } from "../resp/reply.js";
 import { WRONG, WRONGTYPE, clampIndex, getLongLong, getPositiveLong, isReply, lookup, parseTimeoutMs } from "./args.js";
 
 const B = (s: string) => Buffer.from(s);
 type Where = "head" | "tail";
-
-// Which keys became ready, in order. Redis serves blocked clients after each command (after
-// EXEC for a transaction) from its ready_keys list: the keys in the order they were first
-// signalled. A woken BLPOP here runs after the synchronous turn that signalled it, so it
-// looks at the keys signalled in that turn (first signal first) before the others.
-let turn: Map<string, number> | null = null;
-let lastTurn = new Map<string, number>();
-let seq = 0;
-
-/** Signals a key ready (ctx.signalKeyReady), remembering the order for woken BLPOP / BRPOP. */
-export function signalReady(ctx: CommandContext, key: string): void {
-  if (turn === null) {
-    const current = new Map<string, number>();
-    turn = current;
-    queueMicrotask(() => {
-      lastTurn = current;
-      turn = null;
-    });
-  }
-  const id = `${ctx.db.index}:${key}`;
-  if (!turn.has(id)) turn.set(id, seq++);
-  ctx.signalKeyReady(key);
-}
-
-/** The keys of a woken blocking pop in serving order: signalled ones first, by first signal. */
-function servingOrder(ctx: CommandContext, keys: Buffer[]): Buffer[] {
-  const ready = turn ?? lastTurn;
-  const rank = (k: Buffer) => ready.get(`${ctx.db.index}:${toKey(k)}`) ?? Infinity;
-  return keys
-    .map((k, i) => [k, rank(k), i] as const)
-    .sort((a, b) => (a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[2] - b[2]))
-    .map(([k]) => k);
-}
 
 function push(ctx: CommandContext, argv: Buffer[], where: Where): Reply {
   const key = toKey(argv[1]);
@@ -65,7 +33,7 @@ function push(ctx: CommandContext, argv: Buffer[], where: Where): Reply {
     ctx.db.set(key, { type: "list", v: list });
   }
   ctx.propagate(argv);
-  signalReady(ctx, key);
+  ctx.signalKeyReady(key);
   return int(list.length);
 }
 
@@ -170,61 +138,45 @@ function lrem(ctx: CommandContext, argv: Buffer[]): Reply {
 }
 
 /**
- * One attempt at a blocking pop: the first of the keys holding a non-empty list is popped.
- * On the first attempt a key of another type is an error (WRONGTYPE, as Redis answers before
- * blocking); once blocked, such keys are skipped, as Redis keeps the client blocked.
+ * A blocking pop's element from one key: the reply when the key holds a list (replicated as
+ * LPOP / RPOP key), WRONG for another type, undefined when the key does not exist.
  */
-function tryBlockingPop(ctx: CommandContext, keys: Buffer[], where: Where, now: number, first: boolean): Reply | undefined {
-  for (const k of first ? keys : servingOrder(ctx, keys)) {
-    const key = toKey(k);
-    const list = lookup(ctx.db, key, now, "list");
-    if (list === WRONG) {
-      if (first) return WRONGTYPE;
-      continue;
-    }
-    if (list === undefined || list.length === 0) continue;
-    const [value] = popSome(ctx, key, list, where, 1);
-    ctx.propagate([B(where === "head" ? "LPOP" : "RPOP"), k]);
-    return array([bulk(k), bulk(value)]);
-  }
-  return undefined;
+function popFor(ctx: CommandContext, key: string, where: Where, now: number): Reply | typeof WRONG | undefined {
+  const list = lookup(ctx.db, key, now, "list");
+  if (list === WRONG || list === undefined) return list;
+  const [value] = popSome(ctx, key, list, where, 1);
+  const k = fromKey(key);
+  ctx.propagate([B(where === "head" ? "LPOP" : "RPOP"), k]);
+  return array([bulk(k), bulk(value)]);
 }
 
 /** setTimeout's limit: longer timeouts (about 24.8 days and up) block forever instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * BLPOP / BRPOP key [key ...] timeout. Replies at once (synchronously) when a list has data
- * or the timeout is invalid; otherwise returns a promise: the client waits on the keys via
- * ctx.waitForKeys, retries when signalled (with the time left), and gets a null array on
- * timeout. Inside MULTI, waitForKeys resolves false at once, so the promise settles to the
- * null array right away, as Redis answers a blocking command that may not block. A context
- * that says `mayBlock: false` (an optional field the server can set for EXEC and AOF replay)
- * gets that null array synchronously instead.
+ * BLPOP / BRPOP key [key ...] timeout. Replies at once (synchronously) when a list has data,
+ * a key of another type comes first (WRONGTYPE) or the timeout is invalid; where the client
+ * may not block (inside EXEC, AOF replay) with a null array. Otherwise it blocks on the keys
+ * (ctx.blockOn): whichever becomes ready first is popped, while one of another type keeps it
+ * blocked, as in Redis; a null array at the timeout.
  */
 function blockingPop(ctx: CommandContext, argv: Buffer[], where: Where): Reply | Promise<Reply> {
   const timeout = parseTimeoutMs(argv[argv.length - 1]);
   if (isReply(timeout)) return timeout;
-  const keys = argv.slice(1, -1);
-  const served = tryBlockingPop(ctx, keys, where, ctx.now, true);
-  if (served) return served;
+  const keys = argv.slice(1, -1).map(toKey);
+  for (const key of keys) {
+    const served = popFor(ctx, key, where, ctx.now);
+    if (served === WRONG) return WRONGTYPE;
+    if (served) return served;
+  }
   if (ctx.mayBlock === false) return nil("array");
   // Redis adds the current time; an overflow there leaves the client blocked for good.
-  const deadline = timeout === 0n || timeout > BigInt(MAX_TIMER_MS) ? undefined : ctx.now + Number(timeout);
-  const names = keys.map(toKey);
-  return (async () => {
-    for (;;) {
-      let wait = 0;
-      if (deadline !== undefined) {
-        wait = deadline - Date.now();
-        if (wait <= 0) return nil("array");
-      }
-      const signalled = await ctx.waitForKeys(names, wait);
-      if (!signalled) return nil("array");
-      const reply = tryBlockingPop(ctx, keys, where, Date.now(), false);
-      if (reply) return reply;
-    }
-  })();
+  const timeoutMs = timeout > BigInt(MAX_TIMER_MS) ? 0 : Number(timeout);
+  const serve = (key: string, now: number) => {
+    const served = popFor(ctx, key, where, now);
+    return served === WRONG ? undefined : served;
+  };
+  return ctx.blockOn(keys, timeoutMs, serve).then((reply) => reply ?? nil("array"));
 }
 
 export const COMMANDS: CommandSpec[] = [

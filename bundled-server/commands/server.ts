@@ -1,8 +1,9 @@
 // Server commands: PING, ECHO, INFO, CONFIG, CLIENT, TIME, COMMAND, DEBUG, SHUTDOWN, PUBLISH.
-import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
+import { clientNameProblem, keysOf, keylessSpec as spec, type ClientState, type CommandContext, type CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
+import { cstr, errorf, getLongLong, isOpt, isReply, lowerAscii, string2ll, strtodPrefix } from "./args.js";
 
 function ping(ctx: CommandContext, argv: Buffer[]): Reply {
   if (argv.length > 2) return error(ERR.arity("ping"));
@@ -22,82 +23,126 @@ function info(ctx: CommandContext, argv: Buffer[]): Reply {
   return verbatim(text);
 }
 
+// CONFIG, CLIENT and COMMAND are containers: the session has refused unknown subcommands and
+// wrong argument counts by their `subcommands` (see COMMANDS) before a handler runs.
+
 function config(ctx: CommandContext, argv: Buffer[]): Reply {
-  const sub = argv[1].toString().toLowerCase();
+  const sub = lowerAscii(argv[1].toString("latin1"));
   const cfg = ctx.server.config;
-  if (sub === "get" && argv.length >= 3) {
+  if (sub === "get") {
     const patterns = argv.slice(2);
     const names = cfg.names().filter((n) => n !== "bug" && patterns.some((p) => stringMatch(p, Buffer.from(n), true)));
     return map(names.map((n) => [bulk(n), bulk(cfg.get(n) ?? "")]));
   }
-  if (sub === "set" && argv.length >= 4 && argv.length % 2 === 0) {
-    for (let i = 2; i < argv.length; i += 2) {
-      const problem = cfg.set(argv[i].toString(), argv[i + 1].toString());
-      if (problem) return error(`ERR ${problem}`);
-    }
-    return OK;
+  if (sub === "set") {
+    if (argv.length % 2 !== 0) return error(ERR.syntax);
+    const pairs: Array<[string, string]> = [];
+    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString(), argv[i + 1].toString()]);
+    const problem = cfg.setAll(pairs);
+    return problem ? errorf(problem) : OK;
   }
-  if (sub === "rewrite" && argv.length === 2) {
+  if (sub === "rewrite") {
     const master = ctx.server.replication.master;
     const problem = cfg.rewrite({ replicaof: master ? `${master.host} ${master.port}` : "" });
     return problem ? error(`ERR ${problem}`) : OK;
   }
-  if (sub === "resetstat" && argv.length === 2) return OK;
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try CONFIG HELP.`);
+  return OK; // RESETSTAT
+}
+
+type ClientKind = ReturnType<ClientState["kind"]>;
+
+/** getClientTypeByName: a CLIENT KILL / CLIENT LIST type, or undefined. */
+function clientKind(name: string): ClientKind | undefined {
+  const kind = lowerAscii(name);
+  if (kind === "slave") return "replica";
+  return kind === "normal" || kind === "pubsub" || kind === "master" || kind === "replica" ? kind : undefined;
 }
 
 function client(ctx: CommandContext, argv: Buffer[]): Reply {
-  const sub = argv[1].toString().toLowerCase();
   const me = ctx.client;
-  switch (argv.length === 2 ? sub : `${sub}+`) {
+  switch (lowerAscii(argv[1].toString("latin1"))) {
     case "id":
       return int(me.id);
     case "getname":
       return bulk(me.name);
     case "list":
-      return verbatim(ctx.server.clients().map((c) => c.listEntry(ctx.now) + "\n").join(""));
+      return clientList(ctx, argv);
     case "info":
       return verbatim(me.listEntry(ctx.now) + "\n");
-    case "setname+": {
-      if (argv.length !== 3) break;
+    case "setname": {
       const name = argv[2].toString();
-      if (/[^!-~]/.test(name)) return error("ERR Client names cannot contain spaces, newlines or special characters.");
+      const problem = clientNameProblem(name);
+      if (problem) return error(problem);
       me.name = name === "" ? null : name;
       return OK;
     }
-    case "kill+":
+    default:
       return clientKill(ctx, argv);
   }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try CLIENT HELP.`);
 }
 
-/** CLIENT KILL addr (old form, +OK) or CLIENT KILL <filter value>... (count of killed clients). */
+/** CLIENT LIST [TYPE type | ID id...]. */
+function clientList(ctx: CommandContext, argv: Buffer[]): Reply {
+  let clients = ctx.server.clients();
+  if (argv.length === 4 && isOpt(argv[2], "type")) {
+    const kind = clientKind(cstr(argv[3]));
+    if (kind === undefined) return errorf(`ERR Unknown client type '${cstr(argv[3])}'`);
+    clients = clients.filter((c) => c.kind() === kind);
+  } else if (argv.length > 3 && isOpt(argv[2], "id")) {
+    const ids: bigint[] = [];
+    for (const arg of argv.slice(3)) {
+      const id = getLongLong(arg, "ERR Invalid client ID");
+      if (isReply(id)) return id;
+      ids.push(id);
+    }
+    clients = ids.flatMap((id) => clients.filter((c) => c.id > 0 && BigInt(c.id) === id));
+  } else if (argv.length !== 2) {
+    return error(ERR.syntax);
+  }
+  return verbatim(clients.map((c) => c.listEntry(ctx.now) + "\n").join(""));
+}
+
+/**
+ * CLIENT KILL addr (the old form: +OK, may kill the caller) or CLIENT KILL <filter value>...
+ * (the count killed; the caller spared unless SKIPME no). Filters are ANDed, a repeated one
+ * replaces the earlier value, as in Redis.
+ */
 function clientKill(ctx: CommandContext, argv: Buffer[]): Reply {
-  const clients = ctx.server.clients();
+  const filters: { id?: bigint; addr?: string; laddr?: string; kind?: ClientKind } = {};
+  let skipMe = argv.length > 3;
   if (argv.length === 3) {
-    const target = clients.find((c) => c.addr === argv[2].toString());
-    if (!target) return error("ERR No such client");
-    target.kill();
-    return OK;
+    filters.addr = argv[2].toString();
+  } else {
+    if (argv.length % 2 !== 0) return error(ERR.syntax);
+    for (let i = 2; i < argv.length; i += 2) {
+      const value = argv[i + 1];
+      if (isOpt(argv[i], "id")) {
+        const id = string2ll(value);
+        if (id === null || id < 1n) return error("ERR client-id should be greater than 0");
+        filters.id = id;
+      } else if (isOpt(argv[i], "type")) {
+        filters.kind = clientKind(cstr(value));
+        if (filters.kind === undefined) return errorf(`ERR Unknown client type '${cstr(value)}'`);
+      } else if (isOpt(argv[i], "addr")) filters.addr = value.toString();
+      else if (isOpt(argv[i], "laddr")) filters.laddr = value.toString();
+      else if (isOpt(argv[i], "user")) {
+        if (value.toString() !== "default") return errorf(`ERR No such user '${cstr(value)}'`);
+      } else if (isOpt(argv[i], "skipme") && (isOpt(value, "yes") || isOpt(value, "no"))) skipMe = isOpt(value, "yes");
+      else return error(ERR.syntax);
+    }
   }
-  if (argv.length % 2 !== 0) return error(ERR.syntax);
-  let chosen = clients;
-  let skipMe = true;
-  for (let i = 2; i < argv.length; i += 2) {
-    const filter = argv[i].toString().toLowerCase();
-    const value = argv[i + 1].toString();
-    if (filter === "id") chosen = chosen.filter((c) => String(c.id) === value);
-    else if (filter === "addr") chosen = chosen.filter((c) => c.addr === value);
-    else if (filter === "laddr") chosen = chosen.filter((c) => c.laddr === value);
-    else if (filter === "type") {
-      const type = value.toLowerCase() === "slave" ? "replica" : value.toLowerCase();
-      if (!["normal", "pubsub", "master", "replica"].includes(type)) return error(`ERR Unknown client type '${value}'`);
-      chosen = chosen.filter((c) => c.kind() === type);
-    } else if (filter === "skipme") skipMe = value.toLowerCase() === "yes";
-    else return error(ERR.syntax);
-  }
-  if (skipMe) chosen = chosen.filter((c) => c !== ctx.client);
+  const chosen = ctx.server
+    .clients()
+    .filter(
+      (c) =>
+        (filters.id === undefined || (c.id > 0 && BigInt(c.id) === filters.id)) &&
+        (filters.addr === undefined || c.addr === filters.addr) &&
+        (filters.laddr === undefined || c.laddr === filters.laddr) &&
+        (filters.kind === undefined || c.kind() === filters.kind) &&
+        !(skipMe && c === ctx.client),
+    );
   for (const c of chosen) c.kill();
+  if (argv.length === 3) return chosen.length > 0 ? OK : error("ERR No such client");
   return int(chosen.length);
 }
 
@@ -123,8 +168,8 @@ function command(ctx: CommandContext, argv: Buffer[]): Reply {
       array([]),
     ]);
   if (argv.length === 1) return array(table.map(describe));
-  const sub = argv[1].toString().toLowerCase();
-  if (sub === "count" && argv.length === 2) return int(table.length);
+  const sub = lowerAscii(argv[1].toString("latin1"));
+  if (sub === "count") return int(table.length);
   if (sub === "info") {
     const names = argv.slice(2).map((a) => a.toString().toLowerCase());
     const wanted = names.length === 0 ? table.map((c) => c.name) : names;
@@ -135,27 +180,37 @@ function command(ctx: CommandContext, argv: Buffer[]): Reply {
     const chosen = table.filter((c) => names.length === 0 || names.includes(c.name));
     return map(chosen.map((c) => [bulk(c.name), map([[bulk("summary"), bulk(`${c.name} (bundled server)`)], [bulk("since"), bulk("1.0.0")], [bulk("group"), bulk("generic")]])]));
   }
-  if (sub === "list" && argv.length === 2) return bulks(table.map((c) => c.name));
-  if (sub === "getkeys" && argv.length >= 3) {
-    const spec = ctx.server.commands.get(argv[2].toString().toLowerCase());
-    if (!spec) return error("ERR Invalid command specified");
-    const keys = spec.firstKey === 0 ? [] : argv.slice(2).filter((_, i) => i >= spec.firstKey && (spec.lastKey < 0 || i <= spec.lastKey) && (i - spec.firstKey) % spec.step === 0);
-    if (keys.length === 0) return error("ERR The command has no key arguments");
-    return array(keys.map(bulk));
-  }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try COMMAND HELP.`);
+  if (sub === "list") return argv.length === 2 ? bulks(table.map((c) => c.name)) : error(ERR.syntax); // FILTERBY is not implemented
+  // GETKEYS: the command named, called with the arguments that follow it.
+  const call = argv.slice(2);
+  const spec = ctx.server.commands.get(lowerAscii(call[0].toString("latin1")));
+  if (!spec) return error("ERR Invalid command specified");
+  if ((spec.arity > 0 && call.length !== spec.arity) || call.length < -spec.arity) return error("ERR Invalid number of arguments specified for command");
+  const keys = keysOf(spec, call);
+  if (keys.length === 0) return error("ERR The command has no key arguments");
+  return array(keys.map(bulk));
 }
 
-/** DEBUG SLEEP blocks the whole server, as in Redis: nothing else runs meanwhile. */
-function debug(_ctx: CommandContext, argv: Buffer[]): Reply {
+/** C's atoi: leading blanks, a sign and digits; 0 when there are none. */
+const atoi = (s: string): number => Number(/^\s*([+-]?\d+)/.exec(s)?.[1] ?? 0);
+
+/**
+ * DEBUG SLEEP blocks the whole server, as in Redis: nothing else runs meanwhile. Its seconds
+ * are read as strtod reads them (no number, or a negative one, sleeps not at all). DEBUG
+ * SET-ACTIVE-EXPIRE 0 stops the background expiry (the value is read as C's atoi reads it).
+ */
+function debug(ctx: CommandContext, argv: Buffer[]): Reply {
   const sub = argv[1].toString().toLowerCase();
   if (sub === "sleep" && argv.length === 3) {
-    const seconds = Number(argv[2].toString());
-    if (!Number.isFinite(seconds) || seconds < 0) return error(ERR.notFloat);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
+    const seconds = strtodPrefix(cstr(argv[2])).value;
+    if (seconds > 0 && Number.isFinite(seconds)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
     return OK;
   }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try DEBUG HELP.`);
+  if (sub === "set-active-expire" && argv.length === 3) {
+    ctx.server.activeExpireEnabled = atoi(cstr(argv[2])) !== 0;
+    return OK;
+  }
+  return errorf(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try DEBUG HELP.`);
 }
 
 function shutdown(ctx: CommandContext, argv: Buffer[]): Reply {
@@ -174,10 +229,19 @@ export const COMMANDS: CommandSpec[] = [
   spec("ping", -1, ["fast", "stale"], ping),
   spec("echo", 2, ["fast"], (_ctx, argv) => bulk(argv[1])),
   spec("info", -1, ["loading", "stale"], info),
-  spec("config", -2, ["admin", "loading", "stale"], config),
-  spec("client", -2, ["loading", "stale"], client),
+  {
+    ...spec("config", -2, ["admin", "loading", "stale"], config),
+    subcommands: new Map([["get", -3], ["set", -4], ["resetstat", 2], ["rewrite", 2]]),
+  },
+  {
+    ...spec("client", -2, ["loading", "stale"], client),
+    subcommands: new Map([["id", 2], ["getname", 2], ["list", -2], ["info", 2], ["setname", 3], ["kill", -3]]),
+  },
   spec("time", 1, ["loading", "stale", "fast"], time),
-  spec("command", -1, ["loading", "stale"], command),
+  {
+    ...spec("command", -1, ["loading", "stale"], command),
+    subcommands: new Map([["count", 2], ["info", -2], ["docs", -2], ["list", -2], ["getkeys", -4]]),
+  },
   spec("debug", -2, ["admin", "loading", "stale"], debug),
   spec("shutdown", -1, ["admin", "loading", "stale", "no-multi"], shutdown),
   spec("publish", 3, ["pubsub", "loading", "stale", "fast"], publish),

@@ -335,6 +335,11 @@ export class ReplyBuffer {
     put((this.writer ??= new Writer(Infinity, Infinity, this.size)), reply, resp);
   }
 
+  /** The header of an array whose elements are appended after it, one by one (EXEC's replies). */
+  appendArrayHeader(length: number): void {
+    (this.writer ??= new Writer(Infinity, Infinity, this.size)).line(STAR, length);
+  }
+
   /** The bytes appended since the last take (undefined when none); the buffer starts anew. */
   take(): Buffer | undefined {
     const bytes = this.writer?.one();

@@ -208,7 +208,7 @@ describe("differential: data-type commands", function () {
   let both: Both;
 
   before(async () => {
-    pair = await ServerPair.start();
+    pair = await ServerPair.start([["enable-debug-command", "local"]]);
   });
   after(() => pair.stop());
 
@@ -244,6 +244,62 @@ describe("differential: data-type commands", function () {
     await pusher.same("LRANGE", "jobs", "0", "-1");
     waiter.close();
     pusher.close();
+  });
+
+  it("a client blocked in BLPOP is served right after the command that pushed, before anything else runs", async () => {
+    const [a, b, c] = [await pair.clients(), await pair.clients(), await pair.clients()];
+    const waiter = new Both(a.real, a.ours);
+    const pusher = new Both(b.real, b.ours);
+    const other = new Both(c.real, c.ours);
+    await pusher.same("DEL", "jobs", "k1", "k2");
+    const settle = () => new Promise((r) => setTimeout(r, 100));
+    // The LPOP pipelined after the push finds the list already served.
+    let popped = waiter.same("BLPOP", "jobs", "0");
+    await settle();
+    await pusher.sameRaw("RPUSH jobs j1\r\nLPOP jobs\r\n"); // :1
+    await pusher.sameRaw(""); // nil
+    await popped;
+    // A transaction is served after its EXEC: its own LPOP comes first.
+    popped = waiter.same("BLPOP", "jobs", "0");
+    await settle();
+    await pusher.sameRaw("MULTI\r\nRPUSH jobs j2 j3\r\nLPOP jobs\r\nEXEC\r\n");
+    for (let i = 0; i < 3; i++) await pusher.sameRaw("");
+    await popped; // j3
+    // Keys are served in the order they became ready, two clients in the order they blocked.
+    popped = waiter.same("BLPOP", "k1", "k2", "0");
+    await settle();
+    const second = other.same("BRPOP", "k2", "0");
+    await settle();
+    await pusher.sameRaw("MULTI\r\nRPUSH k2 x y\r\nRPUSH k1 z\r\nEXEC\r\n");
+    for (let i = 0; i < 3; i++) await pusher.sameRaw("");
+    await Promise.all([popped, second]); // k2 x, then k2 y
+    await pusher.same("LRANGE", "k1", "0", "-1");
+    waiter.close();
+    pusher.close();
+    other.close();
+  });
+
+  it("KEYS skips expired keys without deleting them (DEBUG SET-ACTIVE-EXPIRE 0 keeps the background from doing it)", async () => {
+    const { real, ours } = await pair.clients();
+    both = new Both(real, ours);
+    await both.same("FLUSHALL");
+    await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    try {
+      await both.same("SET", "short", "v", "PX", "1");
+      await both.same("SET", "kept", "v");
+      await new Promise((r) => setTimeout(r, 50));
+      await both.same("KEYS", "*");
+      await both.same("KEYS", "short");
+      await both.same("DBSIZE"); // still 2
+      await both.same("EXISTS", "short"); // the access deletes it
+      await both.same("DBSIZE");
+      await both.same("DEBUG", "SET-ACTIVE-EXPIRE");
+      await both.same("DEBUG", "NOSUCH");
+      await both.same("DEBUG", "SLEEP", "x"); // strtod: no number sleeps 0 s
+    } finally {
+      await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+      both.close();
+    }
   });
 
   it("keys expire lazily and actively", async () => {

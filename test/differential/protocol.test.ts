@@ -82,6 +82,121 @@ describe("differential: protocol and connection", function () {
     await both.same("DISCARD");
   });
 
+  it("MULTI queues SELECT, AUTH, UNWATCH and SUBSCRIBE for EXEC (the database holds after it); PSYNC and SYNC are refused", async () => {
+    await both.same("MULTI");
+    await both.same("SELECT", "1");
+    await both.same("SET", "k", "v");
+    await both.same("SELECT", "99");
+    await both.same("AUTH", "nopass");
+    await both.same("UNWATCH");
+    await both.same("EXEC");
+    await both.same("GET", "k");
+    await both.same("SELECT", "0");
+    await both.same("GET", "k");
+    await both.same("MULTI");
+    await both.same("PSYNC", "?", "-1");
+    await both.same("SYNC");
+    await both.same("EXEC");
+    // One element per command in EXEC's header, but SUBSCRIBE answers once per channel.
+    await both.same("MULTI");
+    await both.same("SUBSCRIBE", "a", "b");
+    await both.same("PING");
+    await both.same("EXEC"); // *2, subscribe a, subscribe b
+    await both.sameRaw(""); // PING's reply, pub/sub-shaped
+  });
+
+  it("DEBUG is refused without enable-debug-command, before the password check, and dooms a transaction", async () => {
+    await both.same("DEBUG", "SLEEP", "0");
+    await both.same("DEBUG");
+    await both.same("MULTI");
+    await both.same("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    await both.same("EXEC");
+  });
+
+  it("a refused EXEC discards the transaction and says why (EXECABORT ... because of)", async () => {
+    await both.same("EXEC", "x");
+    await both.same("MULTI");
+    await both.same("SET", "a", "1");
+    await both.same("EXEC", "x");
+    await both.same("EXEC"); // no transaction any more
+    await both.same("GET", "a");
+  });
+
+  it("container commands refuse an unknown subcommand or a wrong argument count before running, inside MULTI too", async () => {
+    await both.same("CONFIG");
+    await both.same("Config", "bogus\r\nx");
+    await both.same("CONFIG", "GET");
+    await both.same("CONFIG", "SET", "hz");
+    await both.same("CONFIG", "SET", "hz", "10", "timeout");
+    await both.same("CONFIG", "RESETSTAT", "x");
+    await both.same("CLIENT", "BOGUS");
+    await both.same("CLIENT", "ID", "x");
+    await both.same("CLIENT", "SETNAME");
+    await both.same("CLIENT", "KILL");
+    await both.same("COMMAND", "BOGUS");
+    await both.same("COMMAND", "COUNT", "x");
+    await both.same("COMMAND", "GETKEYS", "get");
+    await both.same("COMMAND", "GETKEYS", "nosuch", "a");
+    await both.same("COMMAND", "GETKEYS", "ping", "a");
+    await both.same("COMMAND", "GETKEYS", "get", "a", "b");
+    await both.same("COMMAND", "GETKEYS", "mset", "a", "1", "b", "2");
+    await both.same("COMMAND", "LIST", "x");
+    await both.same("MULTI");
+    await both.same("CLIENT", "SETNAME");
+    await both.same("EXEC");
+  });
+
+  it("CONFIG SET: Redis's error texts, unknown names first, all or nothing; hz capped, yes / no and sizes read as Redis reads them", async () => {
+    await both.same("CONFIG", "SET", "hz", "x");
+    await both.same("CONFIG", "SET", "hz", "10", "nosuch", "1", "daemonize", "no");
+    await both.same("CONFIG", "SET", "daemonize", "no");
+    await both.same("CONFIG", "SET", "constructor", "1");
+    await both.same("CONFIG", "SET", "hz", "11", "HZ", "12");
+    await both.same("CONFIG", "SET", "hz", "20", "replica-read-only", "maybe");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "SET", "timeout", "-1");
+    await both.same("CONFIG", "SET", "maxclients", "0");
+    await both.same("CONFIG", "SET", "appendfsync", "sometimes");
+    await both.same("CONFIG", "SET", "proto-max-bulk-len", "1");
+    await both.same("CONFIG", "SET", "proto-max-bulk-len", "x");
+    await both.same("CONFIG", "SET", "hz", "0", "replica-read-only", "YES", "proto-max-bulk-len", "2mb");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "GET", "replica-read-only");
+    await both.same("CONFIG", "GET", "proto-max-bulk-len");
+    await both.same("CONFIG", "SET", "hz", "501");
+    await both.same("CONFIG", "GET", "hz");
+    await both.same("CONFIG", "SET", "hz", "10", "proto-max-bulk-len", "512mb");
+  });
+
+  it("CLIENT KILL and CLIENT LIST filters: Redis's errors, and no client matched", async () => {
+    await both.same("CLIENT", "KILL", "SKIPME", "maybe");
+    await both.same("CLIENT", "KILL", "ID", "0");
+    await both.same("CLIENT", "KILL", "ID", "x");
+    await both.same("CLIENT", "KILL", "ID", "999999999");
+    await both.same("CLIENT", "KILL", "ID", "1", "TYPE");
+    await both.same("CLIENT", "KILL", "USER", "bob");
+    await both.same("CLIENT", "KILL", "USER", "default", "ID", "999999999");
+    await both.same("CLIENT", "KILL", "TYPE", "bogus");
+    await both.same("CLIENT", "KILL", "TYPE", "Master");
+    await both.same("CLIENT", "KILL", "1.2.3.4:5");
+    await both.same("CLIENT", "LIST", "x");
+    await both.same("CLIENT", "LIST", "ID", "x");
+    await both.same("CLIENT", "LIST", "ID", "999999999");
+    await both.same("CLIENT", "LIST", "TYPE", "bogus");
+    await both.same("CLIENT", "LIST", "TYPE", "pubsub");
+    await both.same("CLIENT", "LIST", "TYPE", "normal", "x");
+  });
+
+  it("SELECT and HELLO read their numbers as Redis does; HELLO SETNAME is checked, an empty name clears it", async () => {
+    for (const index of ["01", "+1", "-1", "2147483648", "-2147483649", "99999999999999999999", "16"]) await both.same("SELECT", index);
+    for (const version of ["3.0", "03", "99999999999999999999", "-1"]) await both.same("HELLO", version);
+    await both.same("HELLO", "2", "SETNAME", "a b");
+    await both.same("CLIENT", "SETNAME", "named");
+    // The HELLO reply itself has the connection's id; compare what follows it.
+    await Promise.all([both.real.call("HELLO", "2", "SETNAME", ""), both.ours.call("HELLO", "2", "SETNAME", "")]);
+    await both.same("CLIENT", "GETNAME");
+  });
+
   it("WATCH aborts EXEC when the key changed, and not otherwise", async () => {
     const { real, ours } = await pair.clients();
     const other = new Both(real, ours);
@@ -118,6 +233,17 @@ describe("differential: protocol and connection", function () {
     pub.close();
   });
 
+  it("RESET ends subscriptions and a transaction without a reply for each", async () => {
+    await both.same("SUBSCRIBE", "a");
+    await both.same("PSUBSCRIBE", "b*");
+    await both.same("RESET");
+    await both.same("PING"); // +PONG: no longer subscribed
+    await both.same("WATCH", "w");
+    await both.same("MULTI");
+    await both.same("RESET");
+    await both.same("EXEC");
+  });
+
   it("AUTH without a password configured", async () => {
     await both.same("AUTH", "x");
     await both.same("AUTH", "default", "x");
@@ -147,6 +273,7 @@ describe("differential: AUTH with requirepass", function () {
     const { real, ours } = await pair.clients();
     const both = new Both(real, ours);
     await both.same("GET", "k");
+    await both.same("DEBUG", "SLEEP", "0");
     await both.same("AUTH", "wrong");
     await both.same("AUTH", "s3cret");
     await both.same("GET", "k");

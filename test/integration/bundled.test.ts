@@ -263,7 +263,10 @@ describe("bundled server persistence", function () {
     await client.call("MULTI");
     await client.call("INCR", "n");
     await client.call("INCR", "n");
+    await client.call("SELECT", "3");
+    await client.call("SET", "m", "in 3");
     await client.call("EXEC");
+    await client.call("SET", "after", "still 3");
     client.close();
     first.child.kill("SIGKILL");
     await first.done;
@@ -277,6 +280,8 @@ describe("bundled server persistence", function () {
       assert.match(await again.call("TTL", "t"), /^:(99\d|1000)\r\n$/);
       await again.call("SELECT", "2");
       assert.equal(await again.call("GET", "n"), "$1\r\n2\r\n");
+      await again.call("SELECT", "3");
+      assert.equal(await again.call("MGET", "m", "after"), "*2\r\n$4\r\nin 3\r\n$7\r\nstill 3\r\n");
       again.close();
     } finally {
       second.child.kill("SIGKILL");

@@ -298,7 +298,7 @@ describe("replication: what a replica receives and the rules it follows", functi
   const nodes = new TestNodes();
   afterEach(() => nodes.stopAll());
 
-  it("the stream carries SELECT, a transaction as MULTI ... EXEC, and expirations as DEL, byte for byte as redis-server's", async () => {
+  it("the stream carries SELECT (also from inside a transaction), a transaction of several writes as MULTI ... EXEC, and expirations as DEL, byte for byte as redis-server's", async () => {
     const streamOf = async (kind: ServerKind) => {
       const node = await nodes.start(kind, { ...FAST_SYNC, "repl-diskless-sync": "no" });
       return streamAfterSync(node, async () => {
@@ -307,7 +307,13 @@ describe("replication: what a replica receives and the rules it follows", functi
         await node.call("MULTI");
         await node.call("INCR", "counter");
         await node.call("SET", "other", "x");
-        await node.call("EXEC");
+        await node.call("SELECT", "3");
+        await node.call("SET", "in-3", "x");
+        await node.call("EXEC"); // MULTI after SELECT 2, SELECT 3 before the last SET, EXEC
+        await node.call("MULTI");
+        await node.call("SET", "single", "x");
+        await node.call("EXEC"); // one write: no MULTI / EXEC around it
+        await node.call("SELECT", "2");
         await node.call("SET", "short", "v", "PX", "50");
         await new Promise((r) => setTimeout(r, 120));
         assert.equal(await node.call("GET", "short"), null); // expired: the access deletes it and propagates DEL

@@ -1,5 +1,5 @@
 // A small fake CommandContext for calling the data-type command handlers directly: a real
-// Keyspace, a recording propagate, a recording signalKeyReady and a controllable waitForKeys.
+// Keyspace, a recording propagate, a recording signalKeyReady and a controllable blockOn.
 // Replies are turned into plain values by `plain` for readable assertions. The other
 // commands-*.test.ts files import `fake` from here.
 import assert from "node:assert/strict";
@@ -49,10 +49,14 @@ export function plain(r: Reply): Plain {
   }
 }
 
+/** A client blocked by blockOn, until it is served or timed out. */
 export interface Waiter {
   keys: string[];
   timeoutMs: number;
-  resolve(signalled: boolean): void;
+  /** Offers a ready key, as the server does after a command; true when that served the client. */
+  offer(key: string): boolean;
+  /** Ends the wait as its timeout would. */
+  timeOut(): void;
 }
 
 export interface Fake {
@@ -77,7 +81,7 @@ export function fake(opts: { now?: number; resp?: 2 | 3; config?: Record<string,
   const keyspace = new Keyspace((_db, key) => f.propagated.push(["DEL", key]));
   const client = { id: 1, name: null, db: 0, resp: opts.resp ?? 2, authenticated: true } as unknown as ClientState;
   const config = opts.config ?? {};
-  const server = { config: { get: (n: string) => config[n], set: () => undefined, names: () => Object.keys(config) } } as unknown as ServerContext;
+  const server = { config: { get: (n: string) => config[n], setAll: () => undefined, names: () => Object.keys(config) } } as unknown as ServerContext;
   const f: Fake = {
     keyspace,
     propagated: [],
@@ -96,7 +100,24 @@ export function fake(opts: { now?: number; resp?: 2 | 3; config?: Record<string,
         now: f.now,
         propagate: (argv) => f.propagated.push(argv.map((a) => a.toString("latin1"))),
         signalKeyReady: (key) => f.signalled.push(key),
-        waitForKeys: (keys, timeoutMs) => new Promise<boolean>((resolve) => f.waiters.push({ keys, timeoutMs, resolve })),
+        blockOn: (keys, timeoutMs, serve) =>
+          new Promise<Reply | null>((resolve) => {
+            const end = (reply: Reply | null) => {
+              f.waiters.splice(f.waiters.indexOf(waiter), 1);
+              resolve(reply);
+            };
+            const waiter: Waiter = {
+              keys,
+              timeoutMs,
+              offer: (key) => {
+                const reply = serve(key, f.now);
+                if (reply !== undefined) end(reply);
+                return reply !== undefined;
+              },
+              timeOut: () => end(null),
+            };
+            f.waiters.push(waiter);
+          }),
       };
     },
     run(...args) {

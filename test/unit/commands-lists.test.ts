@@ -1,5 +1,5 @@
 // List commands called directly (replies and propagation as redis-server 7.0.15 gives them),
-// BLPOP / BRPOP through the fake context's controllable waitForKeys.
+// BLPOP / BRPOP through the fake context's controllable blockOn.
 import assert from "node:assert/strict";
 import type { CommandContext } from "../../bundled-server/command.js";
 import { TABLE, check, fake, plain } from "./commands-context.test.js";
@@ -149,7 +149,7 @@ describe("commands: lists", () => {
     ]);
   });
 
-  it("BLPOP blocks, wakes when signalled and pops; the pusher's reply comes first", async () => {
+  it("BLPOP blocks, is served when a key it waits on is offered, and pops; the pusher's reply comes first", async () => {
     const f = fake({ now: Date.now() });
     const pending = f.start("BLPOP", "a", "b", "0");
     assert.equal(f.waiters.length, 1);
@@ -157,34 +157,31 @@ describe("commands: lists", () => {
     assert.equal(f.waiters[0].timeoutMs, 0); // forever
     f.take();
     check(f, [["RPUSH b x y", 2, [["RPUSH", "b", "x", "y"]]]]);
-    f.waiters.shift()!.resolve(true);
+    assert.equal(f.waiters[0].offer("b"), true);
     assert.deepEqual(await pending, ["b", "x"]);
     assert.deepEqual(f.take(), [["LPOP", "b"]]);
+    assert.equal(f.waiters.length, 0);
     check(f, [["LRANGE b 0 -1", ["y"]]]);
   });
 
-  it("a woken BLPOP serves the key signalled first (as Redis's ready_keys), not the first listed", async () => {
+  it("a blocked BLPOP pops from the key offered (the server offers them first signalled first), not the first listed", async () => {
     const f = fake({ now: Date.now() });
     const pending = f.start("BLPOP", "l1", "l2", "0");
-    // one transaction: l2 gets data before l1
     f.run("RPUSH", "l2", "a");
     f.run("RPUSH", "l1", "b");
-    f.waiters.shift()!.resolve(true);
+    f.waiters[0].offer("l2");
     assert.deepEqual(await pending, ["l2", "a"]);
   });
 
-  it("BLPOP woken without data (another client took it) waits again, with the time left", async () => {
+  it("a blocked BRPOP offered a key without data (another client took it) stays blocked", async () => {
     const f = fake({ now: Date.now() });
     const pending = f.start("BRPOP", "a", "10");
-    const first = f.waiters.shift()!;
-    assert.ok(first.timeoutMs > 9000 && first.timeoutMs <= 10000);
-    first.resolve(true); // signalled, but the list is still empty
-    await new Promise((r) => setImmediate(r));
-    assert.equal(f.waiters.length, 1);
-    assert.ok(f.waiters[0].timeoutMs <= first.timeoutMs);
+    assert.equal(f.waiters[0].timeoutMs, 10_000);
+    assert.equal(f.waiters[0].offer("a"), false); // the list is empty
+    assert.deepEqual(f.take(), []);
     f.run("RPUSH", "a", "1", "2");
     f.take();
-    f.waiters.shift()!.resolve(true);
+    f.waiters[0].offer("a");
     assert.deepEqual(await pending, ["a", "2"]);
     assert.deepEqual(f.take(), [["RPOP", "a"]]);
   });
@@ -193,16 +190,8 @@ describe("commands: lists", () => {
     const f = fake({ now: Date.now(), resp: 3 });
     const pending = f.start("BLPOP", "a", "0.5");
     f.run("SET", "a", "string now");
-    f.waiters.shift()!.resolve(true); // retried: the string is skipped, not an error
-    await new Promise((r) => setImmediate(r));
-    f.waiters.shift()!.resolve(false); // the timeout
-    assert.equal(await pending, "(nil array)");
-  });
-
-  it("BLPOP in a transaction (waitForKeys resolves false at once) answers a null array", async () => {
-    const f = fake({ now: Date.now() });
-    const pending = f.start("BLPOP", "a", "0");
-    f.waiters.shift()!.resolve(false);
+    assert.equal(f.waiters[0].offer("a"), false); // skipped, not an error
+    f.waiters[0].timeOut();
     assert.equal(await pending, "(nil array)");
   });
 
@@ -215,11 +204,10 @@ describe("commands: lists", () => {
     assert.equal(f.waiters.length, 0);
   });
 
-  it("BLPOP timeouts: the time left until now + timeout; -0.001 s and huge ones block forever", () => {
+  it("BLPOP timeouts: in ms; -0.001 s and huge ones block forever", () => {
     const f = fake({ now: Date.now() });
     void f.start("BLPOP", "a", "0.5");
-    const ms = f.waiters.shift()!.timeoutMs;
-    assert.ok(ms > 400 && ms <= 500, String(ms));
+    assert.equal(f.waiters.shift()!.timeoutMs, 500);
     void f.start("BLPOP", "a", "-0.001");
     assert.equal(f.waiters.shift()!.timeoutMs, 0);
     void f.start("BLPOP", "a", "9223372036854775");
