@@ -21,12 +21,18 @@ export class ServerPair {
     const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...options.flatMap(([k, ...v]) => [`--${k}`, ...v])], {
       stdio: "ignore",
     });
-    const bundledPort = await freePort();
-    const bundled = new RedisServer(new Config([["port", String(bundledPort)], ["bind", "127.0.0.1"], ...options.map(([k, ...v]) => [k, v.join(" ")] as [string, string])]));
-    await bundled.start();
-    const pair = new ServerPair(redis, bundled, redisPort, bundledPort);
-    await pair.waitForRedis();
-    return pair;
+    try {
+      const bundledPort = await freePort();
+      const bundled = new RedisServer(new Config([["port", String(bundledPort)], ["bind", "127.0.0.1"], ...options.map(([k, ...v]) => [k, v.join(" ")] as [string, string])]));
+      await bundled.start();
+      const pair = new ServerPair(redis, bundled, redisPort, bundledPort);
+      await pair.waitForRedis();
+      return pair;
+    } catch (err) {
+      // An option the bundled server refuses, say: the redis-server started above goes too.
+      redis.kill("SIGKILL");
+      throw err;
+    }
   }
 
   /** A connection to each. */
