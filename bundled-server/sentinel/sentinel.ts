@@ -543,7 +543,11 @@ export class Sentinel {
     master.port = port;
     master.sDown = false;
     master.oDown = false;
+    master.leader = undefined;
     master.failoverState = "none";
+    master.failoverStateChangeTime = 0;
+    // The new master may fail at once: a back-off from the last election would leave it down.
+    master.failoverStartTime = 0;
     master.forceFailover = false;
     master.promotedSlave = undefined;
     master.runid = undefined;

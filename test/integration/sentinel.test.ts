@@ -119,6 +119,23 @@ describe("Sentinel: bundled and real, rule by rule", function () {
   });
 
   for (const kind of ["redis", "bundled"] as const) {
+    it(`${kind}: a new master that dies right after its failover is failed over again at once (+switch-master resets the 2 x failover-timeout back-off)`, async () => {
+      // failover-timeout 30 s: a back-off kept from the first election would block the second for 60 s.
+      const s = await setup(kind, [kind, kind, kind], { settings: { downAfterMs: 1000, failoverTimeoutMs: 30_000 } });
+      await s.primary.kill();
+      const first = await agreedMaster(s.sentinels, addr(s.primary));
+      const next = s.replicas.find((r) => addr(r) !== first)!;
+      await eventually("the other replica to follow the promoted one", 20_000, async () => {
+        const r = await next.info("replication");
+        return `${r.master_host}:${r.master_port}` === first && r.master_link_status === "up";
+      });
+      const promoted = s.replicas.find((r) => addr(r) === first)!;
+      const killedAt = Date.now();
+      await promoted.kill();
+      assert.equal(await agreedMaster(s.sentinels, first, 25_000), addr(next));
+      assert.ok(Date.now() - killedAt < 25_000);
+    });
+
     it(`${kind}: priority 0 is never promoted, and with only priority 0 SENTINEL FAILOVER answers NOGOODSLAVE`, async () => {
       const s = await setup(kind, [kind], { priorities: [0, 100], settings: { quorum: 1 }, fastPeriods: true });
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
