@@ -120,8 +120,10 @@ describe("Sentinel: bundled and real, rule by rule", function () {
 
   for (const kind of ["redis", "bundled"] as const) {
     it(`${kind}: a new master that dies right after its failover is failed over again at once (+switch-master resets the 2 x failover-timeout back-off)`, async () => {
-      // failover-timeout 30 s: a back-off kept from the first election would block the second for 60 s.
-      const s = await setup(kind, [kind, kind, kind], { settings: { downAfterMs: 1000, failoverTimeoutMs: 30_000 } });
+      // failover-timeout 30 s: a back-off kept from the first election would block the second for
+      // 60 s. INFO each second: with Redis's 10 s the leader may find the replica's INFO older
+      // than the 5 s selection allows a master in SDOWN, and abort (no-good-slave) into the back-off.
+      const s = await setup(kind, [kind, kind, kind], { settings: { downAfterMs: 1000, failoverTimeoutMs: 30_000 }, fastPeriods: true });
       await s.primary.kill();
       const first = await agreedMaster(s.sentinels, addr(s.primary));
       const next = s.replicas.find((r) => addr(r) !== first)!;
