@@ -3,7 +3,7 @@
 // Plans live in typed arrays so that generating a million ops does not cost more memory
 // than the history itself.
 import type { Op } from "../history/op.js";
-import { Rng } from "../harness/rng.js";
+import { Rng } from "../core/rng.js";
 
 export interface Shape {
   name: string;

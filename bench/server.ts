@@ -3,8 +3,8 @@
 // and the bundled/redis ratio. Both servers are children of this script and die with it.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../harness/targets/ports.js";
-import { which } from "../harness/targets/which.js";
+import { freePort } from "../targets/ports.js";
+import { which } from "../targets/which.js";
 
 const MAIN = fileURLToPath(new URL("../bundled-server/main.js", import.meta.url));
 const REQUESTS = 200_000;

@@ -9,14 +9,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
 import { availableParallelism } from "node:os";
 import { Redis } from "ioredis";
-import { allocateAddresses } from "../harness/targets/addresses.js";
-import { freePort } from "../harness/targets/ports.js";
-import { which } from "../harness/targets/which.js";
-import { CLIENTS, type Link } from "../nemesis/links.js";
-import { nativeBuilt } from "../nemesis/native-engine.js";
-import { Switch } from "../nemesis/switch.js";
-import type { EngineName } from "../nemesis/switch-engine.js";
-import type { Rule } from "../nemesis/switch-rules.js";
+import { allocateAddresses } from "../targets/addresses.js";
+import { freePort } from "../targets/ports.js";
+import { which } from "../targets/which.js";
+import { CLIENTS, type Link } from "../net/links.js";
+import { nativeBuilt } from "../net/native-engine.js";
+import { Switch } from "../net/switch.js";
+import type { EngineName } from "../net/switch-engine.js";
+import type { Rule } from "../net/switch-rules.js";
 
 const CLIENT_COUNT = 50;
 /** Commands per client (SET and GET each count as one). */

@@ -1,20 +1,7 @@
+// The checker seam: a checker turns a history (and the observer's record) into a verdict.
+import type { Verdict } from "../core/verdict.js";
 import type { Observation } from "../history/events.js";
 import type { History } from "../history/op.js";
-
-/** `true` valid, `false` invalid, `"unknown"` when the checker could not decide. */
-export type Validity = true | false | "unknown";
-
-export interface Verdict {
-  valid: Validity;
-  /** One line a person reads first. */
-  summary: string;
-  /** Checker-specific data, stored in results.json. */
-  details: Record<string, unknown>;
-  /** Lines for the run's printed summary, below the checker's one-line summary (a table of failovers, the loss window). */
-  report?: string[];
-  /** Files for the run folder (name -> content), such as an HTML view; the harness writes them. */
-  artifacts?: Record<string, string>;
-}
 
 /**
  * A checker is a pure function of the history and, for those that need it, of what the
@@ -24,11 +11,4 @@ export interface Verdict {
 export interface Checker {
   name: string;
   check(history: History, observation?: Observation): Verdict | Promise<Verdict>;
-}
-
-/** Invalid beats unknown beats valid. */
-export function combineValidity(values: Validity[]): Validity {
-  if (values.includes(false)) return false;
-  if (values.includes("unknown")) return "unknown";
-  return true;
 }

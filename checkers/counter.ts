@@ -11,7 +11,8 @@
 // For increments only this is Jepsen's rule: acknowledged <= value <= acknowledged + pending.
 
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
-import type { Checker, Validity, Verdict } from "./checker.js";
+import type { Validity, Verdict } from "../core/verdict.js";
+import type { Checker } from "./checker.js";
 
 export interface CounterError {
   key: string;

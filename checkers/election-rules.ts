@@ -21,7 +21,8 @@
 // the reason, never valid by default. Pure: history (for the faults) and events in, verdict out.
 import type { Observation, SentinelStateRecord } from "../history/events.js";
 import type { History } from "../history/op.js";
-import { combineValidity, type Checker, type Validity, type Verdict } from "./checker.js";
+import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
+import { type Checker } from "./checker.js";
 import { Faults } from "./faults.js";
 import { parseInstance, parseQuorum, secs, Timeline, type Attempt, type MasterChange } from "./observed.js";
 

@@ -1,4 +1,4 @@
-import type { CheckerName } from "../harness/spec.js";
+import type { CheckerName } from "../core/spec.js";
 import type { Checker } from "./checker.js";
 import { counterChecker } from "./counter.js";
 import { electionRulesChecker } from "./election-rules.js";

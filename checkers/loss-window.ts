@@ -30,7 +30,8 @@
 // measured loss reported. Pure.
 import type { Observation } from "../history/events.js";
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
-import { combineValidity, type Checker, type Validity, type Verdict } from "./checker.js";
+import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
+import { type Checker } from "./checker.js";
 import { checkCounter, type CounterDetails } from "./counter.js";
 import { Faults, type FaultPeriod } from "./faults.js";
 import { secs, Timeline, type MasterChange } from "./observed.js";

@@ -3,7 +3,8 @@
 // have happened. Pure: it looks at the history and nothing else.
 
 import { outcomeOf, pairOps, type History, type Op, type Pair } from "../history/op.js";
-import type { Checker, Validity, Verdict } from "./checker.js";
+import type { Validity, Verdict } from "../core/verdict.js";
+import type { Checker } from "./checker.js";
 
 /** An acknowledged add that the final read does not contain. */
 export interface LostAdd {

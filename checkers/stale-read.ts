@@ -12,7 +12,8 @@
 // the spec asks for linearizable replica reads and any read is behind; unknown when no read
 // succeeded; valid otherwise, with the staleness reported. Pure.
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
-import type { Checker, Validity, Verdict } from "./checker.js";
+import type { Validity, Verdict } from "../core/verdict.js";
+import type { Checker } from "./checker.js";
 
 export interface StaleReadOptions {
   /** The spec asks for linearizable replica reads: any stale read is invalid. */

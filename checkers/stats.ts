@@ -3,7 +3,8 @@
 // succeeded means the test exercised nothing, so the run is invalid.
 
 import { isClientOp, outcomeOf, pairOps, type History } from "../history/op.js";
-import type { Checker, Verdict } from "./checker.js";
+import type { Verdict } from "../core/verdict.js";
+import type { Checker } from "./checker.js";
 
 /** How many distinct error texts to keep per function; the rest are summed. */
 export const TOP_ERRORS = 10;

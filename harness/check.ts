@@ -1,5 +1,6 @@
 // Runs the checkers a spec asks for over a history: used at the end of a run and by `redline check`.
-import { combineValidity, type Checker, type Validity, type Verdict } from "../checkers/checker.js";
+import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
+import { type Checker } from "../checkers/checker.js";
 import { CHECKERS } from "../checkers/index.js";
 import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import type { Observation } from "../history/events.js";
@@ -7,7 +8,7 @@ import type { History } from "../history/op.js";
 import { electionRulesChecker } from "../checkers/election-rules.js";
 import { lossWindowChecker, type LossWorkload } from "../checkers/loss-window.js";
 import { staleReadChecker } from "../checkers/stale-read.js";
-import { checkersFitting, type CheckerName, type Spec } from "./spec.js";
+import { checkersFitting, type CheckerName, type Spec } from "../core/spec.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -15,13 +15,13 @@ import { EventsParseError, parseEvents, type Observation } from "../history/even
 import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";
 import { checkersFor, checkersOf, opCounts, runCheckersWith, storeArtifacts } from "./check.js";
-import { EXIT, exitCodeFor, SetupError } from "./exit-codes.js";
+import { EXIT, exitCodeFor, SetupError } from "../core/exit-codes.js";
 import { CHAOS_TIME_LIMIT_S, chaosRuns } from "./chaos.js";
 import { reapLeftovers } from "./reap.js";
 import { run, type Progress } from "./runner.js";
-import { FLAGS, loadSpec, SpecError } from "./spec-parse.js";
-import { CHECKERS, type CheckerName, type Spec } from "./spec.js";
-import { FILES, listRuns, readResults, writeJson, type RunResults } from "./store.js";
+import { FLAGS, loadSpec, SpecError } from "../spec/parse.js";
+import { CHECKERS, type CheckerName, type Spec } from "../core/spec.js";
+import { FILES, listRuns, readResults, writeJson, type RunResults } from "../core/run-folder.js";
 import { formatSummary, verdictWord } from "./summary.js";
 import { archiveRun } from "../report/archive.js";
 

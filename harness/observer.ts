@@ -11,8 +11,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { Redis } from "ioredis";
 import { eventToLine, type ObsEvent, type ObservedNode } from "../history/events.js";
-import { parseInfo, pairsToObject, type AdminAddress } from "./redis-info.js";
-import { sleep } from "./sleep.js";
+import { parseInfo, pairsToObject, type AdminAddress } from "../targets/admin.js";
+import { sleep } from "../core/sleep.js";
 
 export interface ObserverOptions {
   nodes: readonly ObservedNode[];

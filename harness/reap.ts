@@ -4,9 +4,9 @@
 // and start time), and only if that run's harness is gone.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { sameProcess } from "./proc.js";
-import { FILES, listRuns } from "./store.js";
-import type { ProcessRecord } from "./supervisor.js";
+import { sameProcess } from "../targets/proc.js";
+import { FILES, listRuns } from "../core/run-folder.js";
+import type { ProcessRecord } from "../targets/supervisor.js";
 
 export interface Reaped {
   runDir: string;

@@ -13,15 +13,15 @@ import { checkersOf, opCounts, runCheckersWith, storeArtifacts } from "./check.j
 import { createClient, remoteAddress } from "./client.js";
 import { Observer } from "./observer.js";
 import { Recorder } from "./recorder.js";
-import { Rng } from "./rng.js";
-import { sleep } from "./sleep.js";
-import { specToYaml } from "./spec-parse.js";
-import type { Spec } from "./spec.js";
-import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "./store.js";
-import { Supervisor } from "./supervisor.js";
-import { MASTER_NAME } from "./targets/topology.js";
-import { createTarget, preflight } from "./targets/index.js";
-import type { Target } from "./targets/target.js";
+import { Rng } from "../core/rng.js";
+import { sleep } from "../core/sleep.js";
+import { specToYaml } from "../spec/parse.js";
+import type { Spec } from "../core/spec.js";
+import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "../core/run-folder.js";
+import { Supervisor } from "../targets/supervisor.js";
+import { MASTER_NAME } from "../targets/topology.js";
+import { createTarget, preflight } from "../targets/index.js";
+import type { Target } from "../targets/target.js";
 import { invoke, runWorkers, waitReady } from "./workers.js";
 
 export interface Progress {

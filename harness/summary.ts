@@ -1,8 +1,8 @@
 // The short text a person reads at the end of a run or of `redline check`.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { RunResults } from "./store.js";
-import type { Validity } from "../checkers/checker.js";
+import type { RunResults } from "../core/run-folder.js";
+import type { Validity } from "../core/verdict.js";
 
 export function verdictWord(valid: Validity | undefined): string {
   return valid === true ? "valid" : valid === false ? "INVALID" : "unknown";

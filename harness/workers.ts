@@ -3,10 +3,10 @@
 import type { Redis } from "ioredis";
 import type { ClientRole, OpInput, Workload } from "../workloads/workload.js";
 import { ensureReady } from "./client.js";
-import { classifyError } from "./outcome.js";
+import { classifyError } from "../core/outcome.js";
 import { ProcessSlot, type Recorder } from "./recorder.js";
-import type { Rng } from "./rng.js";
-import { sleep } from "./sleep.js";
+import type { Rng } from "../core/rng.js";
+import { sleep } from "../core/sleep.js";
 
 export interface WorkerOptions {
   workload: Workload;

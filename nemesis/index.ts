@@ -1,4 +1,4 @@
-import type { NemesisName, NemesisSpec } from "../harness/spec.js";
+import type { NemesisName, NemesisSpec } from "../core/spec.js";
 import { failoverNemesis } from "./failover.js";
 import { lagNemesis } from "./lag.js";
 import type { Nemesis } from "./nemesis.js";

@@ -2,11 +2,11 @@
 // window min-replicas-max-lag is about); primary -> one replica leaves that replica behind
 // the others (what replica selection in a failover is about); sentinel <-> sentinel links
 // slow votes, so two sentinels can stand in the same epoch; client links slow every request.
-import type { Rng } from "../harness/rng.js";
-import type { LagLinks } from "../harness/spec.js";
-import { CLIENTS, type Link, type NetworkRoles } from "./links.js";
+import type { Rng } from "../core/rng.js";
+import type { LagLinks } from "../core/spec.js";
+import { CLIENTS, type Link, type NetworkRoles } from "../net/links.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
-import { PASS } from "./switch-rules.js";
+import { PASS } from "../net/switch-rules.js";
 
 export interface LagSettings {
   ms: number;

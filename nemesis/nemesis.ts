@@ -1,8 +1,8 @@
 // A nemesis starts a fault and returns a handle that ends it. The schedule decides when;
 // the target's heal undoes whatever is left at the end.
-import type { Rng } from "../harness/rng.js";
-import type { NemesisTarget } from "../harness/spec.js";
-import type { Target } from "../harness/targets/target.js";
+import type { Rng } from "../core/rng.js";
+import type { NemesisTarget } from "../core/spec.js";
+import type { Target } from "../targets/target.js";
 
 export interface FaultContext {
   target: Target;

@@ -8,8 +8,9 @@
 // primary through Sentinel, so a side holding an old primary together with the clients
 // can go on accepting writes while the other side fails over.
 
-import type { Rng } from "../harness/rng.js";
-import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition, type PartitionShape } from "./links.js";
+import type { Rng } from "../core/rng.js";
+import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition } from "../net/links.js";
+import { type PartitionShape } from "../core/spec.js";
 
 /**
  * The directed links to cut for `shape`, or undefined when the shape is impossible

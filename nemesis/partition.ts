@@ -1,9 +1,9 @@
 // Network partitions: a shape picked by the seeded RNG, its links dropped at the switch
 // (connections hang, as with lost packets), and passed again when the fault ends.
-import type { PartitionShape } from "./links.js";
+import type { PartitionShape } from "../core/spec.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
 import { describePartition, partitionFor } from "./partition-shapes.js";
-import { PASS } from "./switch-rules.js";
+import { PASS } from "../net/switch-rules.js";
 
 export function partitionNemesis(shapes: readonly PartitionShape[]): Nemesis {
   return {

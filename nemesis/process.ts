@@ -2,7 +2,7 @@
 // config and data dir, so what survives depends on the persistence setting, as in
 // production) and pause (SIGSTOP, then SIGCONT: a process that hangs without closing its
 // connections, like a long GC pause or a stuck disk).
-import type { Target } from "../harness/targets/target.js";
+import type { Target } from "../targets/target.js";
 import { pickNode, type ActiveFault, type FaultContext, type Nemesis } from "./nemesis.js";
 
 function nodeFault(name: string, begin: (t: Target, id: string) => Promise<void>, end: (t: Target, id: string) => Promise<void>): Nemesis {

@@ -4,8 +4,8 @@
 // the round begins, so faults overlap (a lag on one replica while a failover picks a new
 // primary, say). Every start and end is a nemesis op in the history, so reports can shade
 // fault periods.
-import type { NemesisMode } from "../harness/spec.js";
-import { sleep } from "../harness/sleep.js";
+import type { NemesisMode } from "../core/spec.js";
+import { sleep } from "../core/sleep.js";
 import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
 
 export interface ScheduledFault {

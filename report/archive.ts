@@ -8,7 +8,7 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { create } from "tar";
-import { FILES } from "../harness/store.js";
+import { FILES } from "../core/run-folder.js";
 
 export interface ArchiveResult {
   file: string;

@@ -3,7 +3,7 @@
 // registered here by its name, shown above the generic one. A view that throws, or that
 // meets details it does not recognise, leaves the generic rendering to speak alone, so a
 // checker whose shape changes never breaks a report.
-import type { Validity } from "../checkers/checker.js";
+import type { Validity } from "../core/verdict.js";
 import type { TopLevelSpec } from "vega-lite";
 import { barsSpec, eventHistogramSpec } from "./charts.js";
 import { bandsAt, type Band, type Switch } from "./faults.js";

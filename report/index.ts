@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { History } from "../history/op.js";
-import type { RunResults } from "../harness/store.js";
+import type { RunResults } from "../core/run-folder.js";
 import { derive, renderReportHtml } from "./html.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";

@@ -4,7 +4,7 @@
 // message and the evidence as the body; an unknown one is an <error> (the run could not
 // vouch for the target, which CI must not take as a pass); a run that hit an error or was
 // interrupted adds a test case "run" with an <error>.
-import type { RunResults } from "../harness/store.js";
+import type { RunResults } from "../core/run-folder.js";
 import { isRecord, safeJson, secs, truncate, xmlEsc, xmlText } from "./format.js";
 import type { Derived } from "./html.js";
 

@@ -1,7 +1,7 @@
 // summary.md: the run in a few lines of GitHub-flavoured Markdown, for a pull-request
 // comment: the verdict, each checker's one line, the faults and failovers, the cost, and the
 // first lost writes. Everything from the history is escaped (no HTML, no table breaks).
-import type { RunResults } from "../harness/store.js";
+import type { RunResults } from "../core/run-folder.js";
 import { count, duration, mdEsc, plural, secs, truncate, verdictWord } from "./format.js";
 import { lostByBand, type Derived } from "./html.js";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { parseHistory } from "../history/jsonl.js";
 import type { History } from "../history/op.js";
-import { FILES, isDir, safeReaddir, type RunResults } from "../harness/store.js";
+import { FILES, isDir, safeReaddir, type RunResults } from "../core/run-folder.js";
 import { isRecord } from "./format.js";
 
 export const REPORT_FILES = {

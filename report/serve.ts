@@ -12,7 +12,7 @@ import { createReadStream, realpathSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
-import { listRuns, type RunEntry } from "../harness/store.js";
+import { listRuns, type RunEntry } from "../core/run-folder.js";
 import { count, esc, verdictClass, verdictWord } from "./format.js";
 import { renderReports } from "./index.js";
 import { loadRun, REPORT_FILES, runFiles } from "./run-data.js";

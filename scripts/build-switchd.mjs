@@ -1,13 +1,13 @@
-// Compiles switchd, the switch's forwarder in C (nemesis/native/switchd.c), next to the compiled
-// engine that starts it (dist/nemesis/native/). Without a C compiler the build still succeeds:
+// Compiles switchd, the switch's forwarder in C (net/native/switchd.c), next to the compiled
+// engine that starts it (dist/net/native/). Without a C compiler the build still succeeds:
 // the switch then forwards with its JavaScript engine, which is slower.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const source = fileURLToPath(new URL("../nemesis/native/switchd.c", import.meta.url));
-const output = fileURLToPath(new URL("../dist/nemesis/native/switchd", import.meta.url));
+const source = fileURLToPath(new URL("../net/native/switchd.c", import.meta.url));
+const output = fileURLToPath(new URL("../dist/net/native/switchd", import.meta.url));
 const cc = process.env.CC || "cc";
 
 if (process.platform !== "linux") {

@@ -2,8 +2,8 @@
 // (0..4, so that a cas often finds its expected value). CAS is WATCH / GET / MULTI / SET /
 // EXEC on the worker's own connection: EXEC aborts if another client wrote in between.
 import type { Redis } from "ioredis";
-import { DefiniteFailure } from "../harness/outcome.js";
-import type { Rng } from "../harness/rng.js";
+import { DefiniteFailure } from "../core/outcome.js";
+import type { Rng } from "../core/rng.js";
 import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
 
 const VALUES = 5;

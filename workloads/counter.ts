@@ -1,7 +1,7 @@
 // INCR and reads on a few counters. Every acknowledged increment must be visible to
 // later reads; an increment that timed out may or may not be.
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class CounterWorkload implements Workload {

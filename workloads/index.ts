@@ -1,4 +1,4 @@
-import type { WorkloadSpec } from "../harness/spec.js";
+import type { WorkloadSpec } from "../core/spec.js";
 import { CasRegisterWorkload } from "./cas-register.js";
 import { CounterWorkload } from "./counter.js";
 import { RegisterWorkload } from "./register.js";

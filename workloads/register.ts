@@ -1,7 +1,7 @@
 // Reads and writes of unique values on several keys: a register per key, judged for
 // linearizability by the kv model.
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class RegisterWorkload implements Workload {

@@ -1,7 +1,7 @@
 // SADD of unique elements; after the final heal every set is read back whole, so any
 // acknowledged element that is missing was lost.
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import { keyNames, type OpInput, type Workload } from "./workload.js";
 
 export class SetWorkload implements Workload {

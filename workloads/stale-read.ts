@@ -3,7 +3,7 @@
 // ioredis's `role: "slave"` does, or straight to a replica without Sentinel). The stale-read
 // checker measures how far behind each read was.
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import { intOrNull, keyNames, type ClientRole, type OpInput, type Workload } from "./workload.js";
 
 export class StaleReadWorkload implements Workload {

@@ -3,7 +3,7 @@
 // survives a failover). The loss-window checker with `expect.loss: none` then says whether
 // writes confirmed this way were lost after all (Redis does not promise they are not).
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import type { ClientRole, OpInput, Workload } from "./workload.js";
 
 const WRITES = new Set(["write", "add", "cas"]);

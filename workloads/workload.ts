@@ -1,7 +1,7 @@
 // A workload: which operations clients invoke, how each maps to Redis commands, and
 // which checkers judge the resulting history.
 import type { Redis } from "ioredis";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 
 /** What an invocation carries: the op's function, key and argument. */
 export interface OpInput {

@@ -1,6 +1,7 @@
 // The linearizability checker of a run: the kv model (a cas-register per key) over the
 // register and cas-register workloads, with a verdict, a readable account and an HTML view.
-import type { Checker, Validity, Verdict } from "../checker.js";
+import type { Validity, Verdict } from "../../core/verdict.js";
+import type { Checker } from "../checker.js";
 import type { History } from "../../history/op.js";
 import { describeOpDefault, type Model } from "../models/model.js";
 import { DEFAULT_LIMITS, explain, modelByName, type LinearizabilityOptions } from "./check.js";

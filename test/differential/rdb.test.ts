@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { Redis } from "ioredis";
 import { Keyspace, type Value } from "../../bundled-server/keyspace.js";
 import { decodeRdb, encodeRdb, type RdbEntry } from "../../bundled-server/replication/rdb.js";
-import { freePort } from "../../harness/targets/ports.js";
+import { freePort } from "../../targets/ports.js";
 import { EDGE_INTS, FUNCTION_CODE, compactFixture, keyspaceItemsArb, liveEntries } from "../support/rdb-fixtures.js";
 
 /** A redis-server on a free port, its files in `dir`, its log collected. */

@@ -6,8 +6,8 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import type { RunResults } from "../../harness/store.js";
-import { freePort } from "../../harness/targets/ports.js";
+import type { RunResults } from "../../core/run-folder.js";
+import { freePort } from "../../targets/ports.js";
 import { onlyRunDir, readJson, runCli, startCli, tempDir, waitFor } from "../helpers.js";
 import { RawClient } from "../support/raw-client.js";
 

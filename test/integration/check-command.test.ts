@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunResults } from "../../harness/store.js";
+import type { RunResults } from "../../core/run-folder.js";
 import { readJson, runCli, tempDir } from "../helpers.js";
 
 // A Knossos-style cas-register history: process 1's cas [3 4] is info, so it may have happened;

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { LossDetails } from "../../checkers/loss-window.js";
 import { run } from "../../harness/runner.js";
-import { parseSpec } from "../../harness/spec-parse.js";
-import type { Spec } from "../../harness/spec.js";
-import { bundledPrograms } from "../../harness/targets/bundled.js";
-import { ProcessTarget } from "../../harness/targets/process-target.js";
-import { redisPrograms } from "../../harness/targets/redis.js";
+import { parseSpec } from "../../spec/parse.js";
+import type { Spec } from "../../core/spec.js";
+import { bundledPrograms } from "../../targets/bundled.js";
+import { ProcessTarget } from "../../targets/process-target.js";
+import { redisPrograms } from "../../targets/redis.js";
 import { tempDir } from "../helpers.js";
 
 /** A primary-with-clients partition 2 s in, for 6 s, with min-replicas-to-write 1 and min-replicas-max-lag 1 (bound: 3 s). */

@@ -12,13 +12,13 @@ import { parseEvents, type InfoRecord, type ObsEvent } from "../../history/event
 import { parseHistory } from "../../history/jsonl.js";
 import type { Op } from "../../history/op.js";
 import { Observer } from "../../harness/observer.js";
-import { waitUntil } from "../../harness/redis-info.js";
-import { parseSpec } from "../../harness/spec-parse.js";
-import type { RunResults } from "../../harness/store.js";
-import { Supervisor } from "../../harness/supervisor.js";
-import { ProcessTarget } from "../../harness/targets/process-target.js";
-import { redisPrograms } from "../../harness/targets/redis.js";
-import { MASTER_NAME } from "../../harness/targets/topology.js";
+import { waitUntil } from "../../targets/admin.js";
+import { parseSpec } from "../../spec/parse.js";
+import type { RunResults } from "../../core/run-folder.js";
+import { Supervisor } from "../../targets/supervisor.js";
+import { ProcessTarget } from "../../targets/process-target.js";
+import { redisPrograms } from "../../targets/redis.js";
+import { MASTER_NAME } from "../../targets/topology.js";
 import { onlyRunDir, readJson, runCli, tempDir } from "../helpers.js";
 
 function median(xs: number[]): number {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHistory } from "../../history/jsonl.js";
-import type { RunResults } from "../../harness/store.js";
-import type { ProcessRecord } from "../../harness/supervisor.js";
+import type { RunResults } from "../../core/run-folder.js";
+import type { ProcessRecord } from "../../targets/supervisor.js";
 import { onlyRunDir, pidAlive, readJson, pidsMentioning, runCli, startCli, tempDir, waitFor } from "../helpers.js";
 
 function assertAllStopped(runDir: string): void {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import { Switch } from "../../nemesis/switch.js";
+import { Switch } from "../../net/switch.js";
 import { TestNodes, dumpAll, eventually, fillVariety, inSync, type ServerKind, type TestNode } from "../support/nodes.js";
 
 const PAIRS: Array<[primary: ServerKind, replica: ServerKind]> = [

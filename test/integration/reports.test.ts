@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import type { RunResults } from "../../harness/store.js";
+import type { RunResults } from "../../core/run-folder.js";
 import { readJson, runCli, tempDir } from "../helpers.js";
 
 const CHROMIUM = process.env.REDLINE_CHROMIUM ?? "/usr/bin/chromium";

@@ -3,7 +3,7 @@
 // sentinels and data nodes fails over.
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { Switch } from "../../nemesis/switch.js";
+import { Switch } from "../../net/switch.js";
 import { SentinelEvents, TestNodes, eventually, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
 
 const FAST_SYNC = { "repl-diskless-sync-delay": "0" };

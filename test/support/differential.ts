@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { Config } from "../../bundled-server/config.js";
 import { RedisServer } from "../../bundled-server/server.js";
-import { freePort } from "../../harness/targets/ports.js";
+import { freePort } from "../../targets/ports.js";
 import { RawClient } from "./raw-client.js";
 
 export class ServerPair {

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { parseInfo } from "../../harness/redis-info.js";
-import { allocateAddresses } from "../../harness/targets/addresses.js";
+import { parseInfo } from "../../targets/admin.js";
+import { allocateAddresses } from "../../targets/addresses.js";
 
 export type ServerKind = "redis" | "bundled";
 

@@ -2,7 +2,7 @@
 // each rule fails a record that breaks it; missing data gives unknown, never valid.
 import assert from "node:assert/strict";
 import { checkElectionRules, type ElectionDetails, type FailoverRow, type Rule } from "../../checkers/election-rules.js";
-import type { Verdict } from "../../checkers/checker.js";
+import type { Verdict } from "../../core/verdict.js";
 import { ObsRecord, Hist, RUN_ID, master, replica } from "../support/observed.js";
 
 const OPTS = { quorum: 2, sentinels: 3, downAfterMs: 1000 };

@@ -2,7 +2,7 @@
 // bound pass, losses past it (or any loss when none is expected, or a loss nothing explains)
 // fail, and losses the record cannot attribute are unknown.
 import assert from "node:assert/strict";
-import type { Verdict } from "../../checkers/checker.js";
+import type { Verdict } from "../../core/verdict.js";
 import { checkLossWindow, type LossDetails, type LossWindowOptions } from "../../checkers/loss-window.js";
 import type { Op } from "../../history/op.js";
 import { Hist, ObsRecord, replica } from "../support/observed.js";

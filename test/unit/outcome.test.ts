@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
-import { classifyError, NotSentError } from "../../harness/outcome.js";
+import { classifyError, NotSentError } from "../../core/outcome.js";
 import { createClient, ensureReady } from "../../harness/client.js";
 import { waitReady } from "../../harness/workers.js";
 

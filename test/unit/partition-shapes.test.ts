@@ -1,8 +1,9 @@
 // Partition shapes: exact cuts for a sentinel topology, plus properties over node counts and seeds.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Rng } from "../../harness/rng.js";
-import { CLIENTS, PARTITION_SHAPES, type Component, type Link, type NetworkRoles, type Partition, type PartitionShape } from "../../nemesis/links.js";
+import { Rng } from "../../core/rng.js";
+import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition } from "../../net/links.js";
+import { PARTITION_SHAPES, type PartitionShape } from "../../core/spec.js";
 import { cutBetween, describePartition, nodesOf, partitionFor, ringLinked } from "../../nemesis/partition-shapes.js";
 
 const SENTINEL: NetworkRoles = { primary: "n1", replicas: ["n2", "n3"], sentinels: ["s1", "s2", "s3"] };

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { extract } from "tar";
-import type { RunResults } from "../../harness/store.js";
+import type { RunResults } from "../../core/run-folder.js";
 import type { Op } from "../../history/op.js";
 import { archiveEntries, archiveRun } from "../../report/archive.js";
 import { genericDetails, registerDetailRenderer, renderChecker, type DetailContext } from "../../report/details.js";

@@ -1,10 +1,10 @@
 // The nemesis schedule's modes, with faults that only log, and the lag fault's link sets.
 import assert from "node:assert/strict";
-import { Rng } from "../../harness/rng.js";
-import type { NemesisMode } from "../../harness/spec.js";
-import type { Target } from "../../harness/targets/target.js";
+import { Rng } from "../../core/rng.js";
+import type { NemesisMode } from "../../core/spec.js";
+import type { Target } from "../../targets/target.js";
 import { lagLinks } from "../../nemesis/lag.js";
-import { CLIENTS } from "../../nemesis/links.js";
+import { CLIENTS } from "../../net/links.js";
 import type { Nemesis } from "../../nemesis/nemesis.js";
 import { runSchedule, type ScheduledFault } from "../../nemesis/schedule.js";
 

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../harness/spec-parse.js";
-import type { Spec } from "../../harness/spec.js";
+import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../spec/parse.js";
+import type { Spec } from "../../core/spec.js";
 
 /** The problems of a spec that must be refused. */
 function problemsOf(text: string, flags?: Record<string, string>): string[] {

@@ -2,7 +2,7 @@
 // acknowledged writes and in ms; invalid only when linearizable replica reads are required or a
 // read returns something never written.
 import assert from "node:assert/strict";
-import type { Verdict } from "../../checkers/checker.js";
+import type { Verdict } from "../../core/verdict.js";
 import { checkStaleReads, type StaleReadDetails } from "../../checkers/stale-read.js";
 import { Hist } from "../support/observed.js";
 

@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { createInterface } from "node:readline";
-import { sameProcess, startTime } from "../../harness/proc.js";
-import { freePort } from "../../harness/targets/ports.js";
-import { CLIENTS } from "../../nemesis/links.js";
-import { NativeEngine, nativeBuilt, SWITCHD } from "../../nemesis/native-engine.js";
-import { Switch } from "../../nemesis/switch.js";
-import type { EngineName } from "../../nemesis/switch-engine.js";
+import { sameProcess, startTime } from "../../targets/proc.js";
+import { freePort } from "../../targets/ports.js";
+import { CLIENTS } from "../../net/links.js";
+import { NativeEngine, nativeBuilt, SWITCHD } from "../../net/native-engine.js";
+import { Switch } from "../../net/switch.js";
+import type { EngineName } from "../../net/switch-engine.js";
 
 const NODE = "127.77.0.11";
 const OTHER = "127.77.0.12";

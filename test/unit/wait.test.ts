@@ -1,8 +1,8 @@
 // WAIT after writes: a write is ok only when enough replicas acknowledged it; fewer is info.
 import assert from "node:assert/strict";
 import type { Redis } from "ioredis";
-import { classifyError } from "../../harness/outcome.js";
-import { Rng } from "../../harness/rng.js";
+import { classifyError } from "../../core/outcome.js";
+import { Rng } from "../../core/rng.js";
 import { SetWorkload } from "../../workloads/set.js";
 import { NotConfirmed, withWait } from "../../workloads/wait.js";
 

@@ -1,9 +1,9 @@
 // The seam between the runner and whatever provides the nodes (real redis-server
 // processes today; the bundled server and containers later).
-import type { NemesisTarget } from "../spec.js";
-import type { NetworkRoles } from "../../nemesis/links.js";
-import type { Switch } from "../../nemesis/switch.js";
-import type { AdminAddress } from "../redis-info.js";
+import type { NemesisTarget } from "../core/spec.js";
+import type { NetworkRoles } from "../net/links.js";
+import type { Switch } from "../net/switch.js";
+import type { AdminAddress } from "./admin.js";
 
 export type NodeKind = "data" | "sentinel";
 

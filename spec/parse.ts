@@ -10,7 +10,7 @@ import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from "yaml";
 import { BUG_NAMES } from "../bundled-server/bugs.js";
-import { PARTITION_SHAPES, type PartitionShape } from "../nemesis/links.js";
+import { PARTITION_SHAPES, type PartitionShape } from "../core/spec.js";
 import {
   CHECKERS,
   EXPECT_LOSS,
@@ -30,7 +30,7 @@ import {
   type NemesisTarget,
   type Spec,
   type TopologyName,
-} from "./spec.js";
+} from "../core/spec.js";
 
 /** Bad input. `problems` holds one line per problem, each naming where it is and what is allowed. */
 export class SpecError extends Error {

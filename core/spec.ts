@@ -1,6 +1,5 @@
-// The test spec: what a run does. Parsed from YAML and/or CLI flags by spec-parse.ts,
+// The test spec: what a run does. Parsed from YAML and/or CLI flags by spec/,
 // validated completely before anything starts.
-import type { PartitionShape } from "../nemesis/links.js";
 
 export const TARGETS = ["redis", "bundled"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
@@ -9,6 +8,19 @@ export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"]
 export const NEMESIS_MODES = ["random", "sequence", "together"] as const;
 /** Which links a lag fault slows. */
 export const LAG_LINKS = ["primary-replicas", "primary-replica", "sentinels", "clients", "all"] as const;
+export const PARTITION_SHAPES = [
+  "isolate-primary",
+  "isolate-replica",
+  "isolate-sentinel",
+  "primary-with-clients",
+  "halves",
+  "majority-minority",
+  "majorities-ring",
+  "bridge",
+  "clients-only",
+  "sentinel-from-primary",
+] as const;
+export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
 export const CHECKERS = ["linearizable", "set", "counter", "stats", "loss-window", "election-rules", "stale-read"] as const;

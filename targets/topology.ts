@@ -1,6 +1,6 @@
 // Readiness and settledness of a topology, judged from outside through INFO and
 // SENTINEL commands, so it holds for any Redis-compatible target.
-import { adminCall, announcedPort, info, pairsToObject, type AdminAddress } from "../redis-info.js";
+import { adminCall, announcedPort, info, pairsToObject, type AdminAddress } from "./admin.js";
 
 export const MASTER_NAME = "mymaster";
 

@@ -1,7 +1,7 @@
 // Helpers for talking to a node as an administrator: one short-lived connection per
 // call, never retried, so that a dead or paused node answers with an error quickly.
 import { Redis } from "ioredis";
-import { SetupError } from "./exit-codes.js";
+import { SetupError } from "../core/exit-codes.js";
 
 export interface AdminAddress {
   /** Node id, for messages. */

@@ -6,13 +6,13 @@
 // announcing the public one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Spec, NemesisTarget } from "../spec.js";
-import type { Managed, Supervisor } from "../supervisor.js";
-import { SetupError } from "../exit-codes.js";
-import { adminCall, waitUntil, type AdminAddress } from "../redis-info.js";
-import { Rng } from "../rng.js";
-import { Switch } from "../../nemesis/switch.js";
-import type { NetworkRoles } from "../../nemesis/links.js";
+import type { Spec, NemesisTarget } from "../core/spec.js";
+import type { Managed, Supervisor } from "./supervisor.js";
+import { SetupError } from "../core/exit-codes.js";
+import { adminCall, waitUntil, type AdminAddress } from "./admin.js";
+import { Rng } from "../core/rng.js";
+import { Switch } from "../net/switch.js";
+import type { NetworkRoles } from "../net/links.js";
 import { allocateAddresses } from "./addresses.js";
 import { MASTER_NAME, replicationProblem, sentinelPrimary, sentinelProblem, type Layout } from "./topology.js";
 import type { Endpoint, NodeAddress, Target } from "./target.js";

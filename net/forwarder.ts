@@ -3,7 +3,7 @@
 // side sends: a connection from A to B carries A->B bytes under rule(A, B) and B->A bytes
 // under rule(B, A). Rules change on open connections too.
 import { createConnection, createServer, Socket, type OnReadOpts, type Server } from "node:net";
-import type { Rng } from "../harness/rng.js";
+import type { Rng } from "../core/rng.js";
 import { CLIENTS, type Component, type Link } from "./links.js";
 import { PASS, SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
 

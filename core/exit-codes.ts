@@ -1,5 +1,5 @@
 // Exit codes follow Jepsen's convention (see the design, "Results").
-import type { Validity } from "../checkers/checker.js";
+import type { Validity } from "./verdict.js";
 
 export const EXIT = {
   valid: 0,

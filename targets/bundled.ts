@@ -4,7 +4,7 @@
 import { fileURLToPath } from "node:url";
 import type { Programs } from "./process-target.js";
 
-const MAIN = fileURLToPath(new URL("../../bundled-server/main.js", import.meta.url));
+const MAIN = fileURLToPath(new URL("../bundled-server/main.js", import.meta.url));
 
 export function bundledPrograms(): Programs {
   const server = { bundled: true, bin: process.execPath, before: [MAIN], after: [] };

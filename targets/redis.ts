@@ -1,5 +1,5 @@
 // Target `redis`: real redis-server and redis-sentinel from PATH.
-import { SetupError } from "../exit-codes.js";
+import { SetupError } from "../core/exit-codes.js";
 import type { Programs } from "./process-target.js";
 import { which } from "./which.js";
 

@@ -3,7 +3,7 @@
 // its own instead of sharing the harness's. It applies the engine's requests in order and
 // acknowledges each once done.
 import { parentPort, workerData } from "node:worker_threads";
-import { Rng } from "../harness/rng.js";
+import { Rng } from "../core/rng.js";
 import { Forwarder } from "./forwarder.js";
 import type { Request } from "./switch-engine.js";
 

@@ -1,7 +1,7 @@
 // The results store: results/<name>/<timestamp>/ per run, results/latest -> newest run.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import type { Validity } from "../checkers/checker.js";
+import type { Validity } from "./verdict.js";
 
 export const FILES = {
   spec: "test.yaml",

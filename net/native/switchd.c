@@ -5,7 +5,7 @@
  * port and forwards each connection to it, under a rule per directed link. This is
  * nemesis/forwarder.ts again, with the same semantics, for less CPU per message: in Node the
  * forwarding cost about as much CPU per request as the client sending it, on a machine where
- * the clients, the switch and redis-server share two cores. nemesis/native-engine.ts starts
+ * the clients, the switch and redis-server share two cores. net/native-engine.ts starts
  * it; without a C compiler the harness uses forwarder.ts instead.
  *
  * Usage: switchd <seed>          seed: 0 to 4294967295, of the jitter of delays

@@ -1,4 +1,5 @@
 // Who talks to whom: the components of a network fault and the directed links between them.
+import type { PartitionShape } from "../core/spec.js";
 
 /** A node id (n1.., s1..) or CLIENTS, the harness's client processes as one group. */
 export type Component = string;
@@ -14,20 +15,6 @@ export interface NetworkRoles {
   replicas: readonly Component[];
   sentinels: readonly Component[];
 }
-
-export const PARTITION_SHAPES = [
-  "isolate-primary",
-  "isolate-replica",
-  "isolate-sentinel",
-  "primary-with-clients",
-  "halves",
-  "majority-minority",
-  "majorities-ring",
-  "bridge",
-  "clients-only",
-  "sentinel-from-primary",
-] as const;
-export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 
 export interface Partition {
   shape: PartitionShape;

@@ -1,5 +1,5 @@
-import type { Spec } from "../spec.js";
-import type { Supervisor } from "../supervisor.js";
+import type { Spec } from "../core/spec.js";
+import type { Supervisor } from "./supervisor.js";
 import { bundledPrograms } from "./bundled.js";
 import { ProcessTarget, type Programs } from "./process-target.js";
 import { redisPrograms } from "./redis.js";
