@@ -10,8 +10,11 @@ export interface Verdict {
   details: Record<string, unknown>;
   /** Lines for the run's printed summary, below the checker's one-line summary (a table of failovers, the loss window). */
   report?: string[];
-  /** Files for the run folder (name -> content), such as an HTML view; the harness writes them. */
-  artifacts?: Record<string, string>;
+  /**
+   * Pages for the run folder, as data: file name -> what report/ renders into it (report/views.ts
+   * knows the renderer of each). The harness renders and writes them; results.json keeps neither.
+   */
+  views?: Record<string, unknown>;
 }
 
 /** Invalid beats unknown beats valid. */

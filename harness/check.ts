@@ -9,6 +9,7 @@ import { electionRulesChecker } from "../checkers/election-rules.js";
 import { lossWindowChecker, type LossWorkload } from "../checkers/loss-window.js";
 import { staleReadChecker } from "../checkers/stale-read.js";
 import { checkersFitting, type CheckerName, type Spec } from "../core/spec.js";
+import { renderView } from "../report/views.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -70,11 +71,11 @@ export function opCounts(history: History): Record<string, number> {
   return counts;
 }
 
-/** Writes the checkers' files into the run folder and returns the verdicts without them, for results.json. */
+/** Renders the checkers' pages into the run folder and returns the verdicts without their data, for results.json. */
 export function storeArtifacts(runDir: string, checkers: Record<string, Verdict>): Record<string, Verdict> {
   const stored: Record<string, Verdict> = {};
-  for (const [name, { artifacts, ...verdict }] of Object.entries(checkers)) {
-    for (const [file, content] of Object.entries(artifacts ?? {})) writeFileSync(join(runDir, file), content);
+  for (const [name, { views, ...verdict }] of Object.entries(checkers)) {
+    for (const [file, data] of Object.entries(views ?? {})) writeFileSync(join(runDir, file), renderView(file, data));
     stored[name] = verdict;
   }
   return stored;

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from "../checkers/linearizable/check.js";
 import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import { MODEL_NAMES } from "../checkers/models/index.js";
 import { main as serverMain } from "../bundled-server/main.js";
-import { parseEdnHistory } from "../history/edn.js";
+import { parseEdnHistory } from "../history/jepsen.js";
 import { EventsParseError, parseEvents, type Observation } from "../history/events.js";
 import { parseHistory, HistoryParseError } from "../history/jsonl.js";
 import type { Op } from "../history/op.js";

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import type { Redis } from "ioredis";
-import { opsToEdn } from "../history/edn.js";
+import { opsToEdn } from "../history/jepsen.js";
 import { scheduledFaults } from "../nemesis/index.js";
 import { runSchedule } from "../nemesis/schedule.js";
 import { createWorkload } from "../workloads/index.js";

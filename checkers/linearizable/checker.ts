@@ -1,5 +1,6 @@
 // The linearizability checker of a run: the kv model (a cas-register per key) over the
-// register and cas-register workloads, with a verdict, a readable account and an HTML view.
+// register and cas-register workloads, with a verdict, a readable account and the data of its
+// page (report/linearizability draws it).
 import type { Validity, Verdict } from "../../core/verdict.js";
 import type { Checker } from "../checker.js";
 import type { History } from "../../history/op.js";
@@ -7,9 +8,9 @@ import { describeOpDefault, type Model } from "../models/model.js";
 import { DEFAULT_LIMITS, explain, modelByName, type LinearizabilityOptions } from "./check.js";
 import { checkLinearizabilityParallel } from "./parallel.js";
 import { faultIntervals } from "./prepare.js";
-import type { LinearizabilityResult, PartitionResult } from "./types.js";
-import { renderLinearizabilityHtml } from "./visualize.js";
+import type { LinearizabilityResult, LinearizabilityView, PartitionResult } from "./types.js";
 
+/** The page's file in the run folder. */
 export const LINEARIZABILITY_VIEW = "linearizability.html";
 
 export function linearizableChecker(modelName = "kv", limits: LinearizabilityOptions = DEFAULT_LIMITS): Checker {
@@ -22,11 +23,11 @@ export function linearizableChecker(modelName = "kv", limits: LinearizabilityOpt
   };
 }
 
-/** Verdict, summary, details and the HTML view of a finished check. */
+/** Verdict, summary, details and the page's data of a finished check. */
 export function linearizabilityVerdict(result: LinearizabilityResult, history: History): Verdict {
   const model = modelByName(result.model);
   const bad = result.partitions.filter((p) => p.verdict !== "ok");
-  const html = renderLinearizabilityHtml(result, { title: `linearizability (${result.model})`, faults: faultIntervals(history) });
+  const view: LinearizabilityView = { title: `linearizability (${result.model})`, result, faults: faultIntervals(history) };
   return {
     valid: validity(result),
     summary: summarize(result),
@@ -40,7 +41,7 @@ export function linearizabilityVerdict(result: LinearizabilityResult, history: H
       problems: bad.map((p) => problemDetails(p, model)),
       view: LINEARIZABILITY_VIEW,
     },
-    artifacts: { [LINEARIZABILITY_VIEW]: html },
+    views: { [LINEARIZABILITY_VIEW]: view },
   };
 }
 

@@ -1,4 +1,4 @@
-// Shapes shared by the linearizability search, its models, its report and its visualisation.
+// Shapes shared by the linearizability search, its models, its report and its page (report/linearizability).
 
 /** One operation as the search sees it: an invocation with its completion folded in. */
 export interface LinOp {
@@ -58,4 +58,11 @@ export interface FaultInterval {
   /** Infinity when the fault never ended within the history. */
   end: number;
   label: string;
+}
+
+/** What the linearizability page shows (report/linearizability renders it): the result and the nemesis activity beside it. */
+export interface LinearizabilityView {
+  title: string;
+  result: LinearizabilityResult;
+  faults: FaultInterval[];
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { renderLinearizabilityHtml } from "../../checkers/linearizable/visualize.js";
+import { renderLinearizabilityHtml } from "../../report/linearizability/page.js";
 import type { FaultInterval, LinOp, LinearizabilityResult, PartitionResult } from "../../checkers/linearizable/types.js";
 import { tempDir } from "../helpers.js";
 
