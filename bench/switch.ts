@@ -12,11 +12,10 @@ import { Redis } from "ioredis";
 import { allocateAddresses } from "../targets/addresses.js";
 import { freePort } from "../targets/ports.js";
 import { which } from "../targets/which.js";
-import { CLIENTS, type Link } from "../net/links.js";
+import { CLIENTS, type Link, type Rule } from "../core/network.js";
 import { nativeBuilt } from "../net/native-engine.js";
 import { Switch } from "../net/switch.js";
 import type { EngineName } from "../net/switch-engine.js";
-import type { Rule } from "../net/switch-rules.js";
 
 const CLIENT_COUNT = 50;
 /** Commands per client (SET and GET each count as one). */

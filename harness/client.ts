@@ -1,7 +1,7 @@
 // The harness's Redis client: ioredis with the safe settings of the design, so that
 // every outcome maps to exactly one of ok / fail / info and nothing is silently retried.
 import { Redis, type RedisOptions } from "ioredis";
-import type { Endpoint } from "../targets/target.js";
+import type { Endpoint } from "../core/target.js";
 import { NotSentError } from "../core/outcome.js";
 
 export interface ClientOptions {

@@ -11,7 +11,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { Redis } from "ioredis";
 import { eventToLine, type ObsEvent, type ObservedNode } from "../history/events.js";
-import { parseInfo, pairsToObject, type AdminAddress } from "../targets/admin.js";
+import type { AdminAddress } from "../core/target.js";
+import { parseInfo, pairsToObject } from "../targets/admin.js";
 import { sleep } from "../core/sleep.js";
 
 export interface ObserverOptions {

@@ -21,7 +21,7 @@ import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "../
 import { Supervisor } from "../targets/supervisor.js";
 import { MASTER_NAME } from "../targets/topology.js";
 import { createTarget, preflight } from "../targets/index.js";
-import type { Target } from "../targets/target.js";
+import type { Target } from "../core/target.js";
 import { invoke, runWorkers, waitReady } from "./workers.js";
 
 export interface Progress {

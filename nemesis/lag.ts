@@ -2,11 +2,13 @@
 // window min-replicas-max-lag is about); primary -> one replica leaves that replica behind
 // the others (what replica selection in a failover is about); sentinel <-> sentinel links
 // slow votes, so two sentinels can stand in the same epoch; client links slow every request.
+// With several shards, each shard's primary and replicas. Needs the target's network control.
+import { CLIENTS, PASS, type Link } from "../core/network.js";
 import type { Rng } from "../core/rng.js";
 import type { LagLinks } from "../core/spec.js";
-import { CLIENTS, type Link, type NetworkRoles } from "../net/links.js";
-import type { ActiveFault, FaultContext, Nemesis } from "./nemesis.js";
-import { PASS } from "../net/switch-rules.js";
+import { hasNetworkControl, type Roles } from "../core/target.js";
+import { capable, type ActiveFault, type FaultContext, type Nemesis } from "./nemesis.js";
+import { nodesOf } from "./partition-shapes.js";
 
 export interface LagSettings {
   ms: number;
@@ -18,15 +20,16 @@ export function lagNemesis(settings: LagSettings): Nemesis {
   return {
     name: "lag",
     async start(ctx: FaultContext): Promise<ActiveFault | undefined> {
-      const roles = await ctx.target.networkRoles();
+      const network = capable(ctx.target, "network", hasNetworkControl);
+      const roles = await network.roles();
       if (!roles) return undefined;
       const links = lagLinks(settings.links, roles, ctx.rng);
       if (links.length === 0) return undefined;
-      await ctx.target.network.set(links, { kind: "delay", ms: settings.ms, jitterMs: settings.jitterMs });
+      await network.setLinks(links, { kind: "delay", ms: settings.ms, jitterMs: settings.jitterMs });
       return {
         description: { links: links.map(([from, to]) => `${from}->${to}`), ms: settings.ms, jitterMs: settings.jitterMs },
         async stop() {
-          await ctx.target.network.set(links, PASS);
+          await network.setLinks(links, PASS);
           return { links: settings.links };
         },
       };
@@ -35,23 +38,23 @@ export function lagNemesis(settings: LagSettings): Nemesis {
 }
 
 /** The links `which` names for these roles; a random choice (primary-replica) comes from `rng`. */
-export function lagLinks(which: LagLinks, roles: NetworkRoles, rng: Rng): Link[] {
-  const { primary, replicas, sentinels } = roles;
+export function lagLinks(which: LagLinks, roles: Roles, rng: Rng): Link[] {
   const everyWay = (cs: readonly string[]) => cs.flatMap((a) => cs.filter((b) => b !== a).map((b): Link => [a, b]));
+  // The replication stream flows from each primary to each of its replicas.
+  const streams = roles.shards.flatMap((s) => s.replicas.map((r): Link => [s.primary, r]));
   switch (which) {
     case "primary-replicas":
-      // The replication stream flows from the primary to each replica.
-      return replicas.map((r): Link => [primary, r]);
+      return streams;
     case "primary-replica":
-      return replicas.length === 0 ? [] : [[primary, rng.pick(replicas)]];
+      return streams.length === 0 ? [] : [rng.pick(streams)];
     case "sentinels":
-      return everyWay(sentinels);
+      return everyWay(roles.sentinels);
     case "clients":
-      return [
-        [CLIENTS, primary],
-        [primary, CLIENTS],
-      ];
+      return roles.shards.flatMap((s): Link[] => [
+        [CLIENTS, s.primary],
+        [s.primary, CLIENTS],
+      ]);
     case "all":
-      return everyWay([primary, ...replicas, ...sentinels, CLIENTS]);
+      return everyWay([...nodesOf(roles), CLIENTS]);
   }
 }

@@ -3,24 +3,34 @@
 // comes from the Rng passed in, and every list is built in a stable order, so one seed
 // always gives the same partition.
 //
-// The nodes are [primary, ...replicas, ...sentinels]; CLIENTS is the harness's client
-// processes as one component. Where the clients sit matters for Redis: they find the
-// primary through Sentinel, so a side holding an old primary together with the clients
-// can go on accepting writes while the other side fails over.
+// The nodes are each shard's [primary, ...replicas], then the sentinels; CLIENTS is the
+// harness's client processes as one component. Where the clients sit matters for Redis: they
+// find the primary through Sentinel, so a side holding an old primary together with the
+// clients can go on accepting writes while the other side fails over. A shape about "the
+// primary" is about one shard's, drawn by the RNG when there are several.
 
 import type { Rng } from "../core/rng.js";
-import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition } from "../net/links.js";
-import { type PartitionShape } from "../core/spec.js";
+import { CLIENTS, type Component, type Link } from "../core/network.js";
+import type { PartitionShape } from "../core/spec.js";
+import type { Roles, Shard } from "../core/target.js";
+
+export interface Partition {
+  shape: PartitionShape;
+  /** The groups that can still talk among themselves, when the shape has sides. */
+  sides?: Component[][];
+  /** Every directed link that is cut. */
+  cut: Link[];
+}
 
 /**
  * The directed links to cut for `shape`, or undefined when the shape is impossible
  * for these roles (or would cut nothing). Every cut is symmetric: [a, b] is cut iff
  * [b, a] is.
  *
- * - isolate-primary: sides [[primary], [replicas..., sentinels..., clients]].
- * - isolate-replica / isolate-sentinel: a random replica / sentinel alone; every other
- *   component (clients included) on the other side. Undefined without one.
- * - primary-with-clients: sides [[primary, clients], [replicas..., sentinels...]];
+ * - isolate-primary: sides [[primary], [every other node..., clients]].
+ * - isolate-replica / isolate-sentinel: a random replica (of any shard) / sentinel alone;
+ *   every other component (clients included) on the other side. Undefined without one.
+ * - primary-with-clients: sides [[primary, clients], [every other node...]];
  *   undefined when the primary is the only node.
  * - halves: nodes shuffled, the first floor(n/2) vs the rest. Needs n >= 2.
  * - majority-minority: nodes shuffled, a minority of floor((n-1)/2) vs the rest
@@ -28,7 +38,7 @@ import { type PartitionShape } from "../core/spec.js";
  * - majorities-ring: see {@link ringLinked}; no sides. Needs n >= 3.
  * - bridge: nodes shuffled, A = the first floor(n/2), the bridge = the next one,
  *   B = the rest; A-B links cut; sides [[...A, bridge], [bridge, ...B]]. Needs n >= 3.
- * - clients-only: clients <-> primary only; no sides.
+ * - clients-only: clients <-> the primary only; no sides.
  * - sentinel-from-primary: a random sentinel <-> the primary only; no sides. One sentinel
  *   loses the primary while the others still see it: fewer than a quorum of 2 can agree it
  *   is down, so an honest Sentinel does not fail over. Undefined without sentinels.
@@ -36,22 +46,27 @@ import { type PartitionShape } from "../core/spec.js";
  * For halves, majority-minority, majorities-ring and bridge the clients keep their
  * links to every node (like Jepsen's control node) and are on no side.
  */
-export function partitionFor(shape: PartitionShape, roles: NetworkRoles, rng: Rng): Partition | undefined {
+export function partitionFor(shape: PartitionShape, roles: Roles, rng: Rng): Partition | undefined {
   const nodes = nodesOf(roles);
-  const { primary, replicas, sentinels } = roles;
+  const { sentinels } = roles;
+  const replicas = roles.shards.flatMap((s) => s.replicas);
   const n = nodes.length;
   const split = (sides: Component[][]): Partition => ({ shape, sides, cut: cutBetween(sides) });
-  const alone = (c: Component): Partition => split([[c], [...nodes.filter((x) => x !== c), CLIENTS]]);
+  const others = (c: Component) => nodes.filter((x) => x !== c);
+  const alone = (c: Component): Partition => split([[c], [...others(c), CLIENTS]]);
 
   switch (shape) {
     case "isolate-primary":
-      return alone(primary);
+      return alone(pickShard(roles, rng).primary);
     case "isolate-replica":
       return replicas.length === 0 ? undefined : alone(rng.pick(replicas));
     case "isolate-sentinel":
       return sentinels.length === 0 ? undefined : alone(rng.pick(sentinels));
-    case "primary-with-clients":
-      return n < 2 ? undefined : split([[primary, CLIENTS], [...replicas, ...sentinels]]);
+    case "primary-with-clients": {
+      if (n < 2) return undefined;
+      const { primary } = pickShard(roles, rng);
+      return split([[primary, CLIENTS], others(primary)]);
+    }
     case "halves": {
       if (n < 2) return undefined;
       const s = shuffled(nodes, rng);
@@ -85,10 +100,18 @@ export function partitionFor(shape: PartitionShape, roles: NetworkRoles, rng: Rn
       return split([[...s.slice(0, h), bridge], [bridge, ...s.slice(h + 1)]]);
     }
     case "clients-only":
-      return { shape, cut: both(primary, CLIENTS) };
+      return { shape, cut: both(pickShard(roles, rng).primary, CLIENTS) };
     case "sentinel-from-primary":
-      return sentinels.length === 0 ? undefined : { shape, cut: both(primary, rng.pick(sentinels)) };
+      return sentinels.length === 0 ? undefined : { shape, cut: both(pickShard(roles, rng).primary, rng.pick(sentinels)) };
   }
+}
+
+/**
+ * The shard a fault about "the primary" is about. With one shard nothing is drawn, so a
+ * seed picks what it picked before there were shards.
+ */
+export function pickShard(roles: Roles, rng: Rng): Shard {
+  return roles.shards.length === 1 ? roles.shards[0] : rng.pick(roles.shards);
 }
 
 function both(a: Component, b: Component): Link[] {
@@ -182,9 +205,9 @@ export function describePartition(p: Partition): string {
   return `${p.shape}: cut ${parts.length ? parts.join(" ") : "nothing"}`;
 }
 
-/** The nodes in role order: [primary, ...replicas, ...sentinels]. Throws on a repeated id or a node named CLIENTS. */
-export function nodesOf(roles: NetworkRoles): Component[] {
-  const nodes = [roles.primary, ...roles.replicas, ...roles.sentinels];
+/** The nodes in role order: each shard's [primary, ...replicas], then the sentinels. Throws on a repeated id or a node named CLIENTS. */
+export function nodesOf(roles: Roles): Component[] {
+  const nodes = [...roles.shards.flatMap((s) => [s.primary, ...s.replicas]), ...roles.sentinels];
   const seen = new Set<Component>();
   for (const c of nodes) {
     if (c === CLIENTS) throw new Error(`a node cannot be named ${JSON.stringify(CLIENTS)}`);

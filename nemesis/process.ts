@@ -1,21 +1,24 @@
 // Process faults on a node chosen by role: kill (SIGKILL, then a restart with the same
 // config and data dir, so what survives depends on the persistence setting, as in
 // production) and pause (SIGSTOP, then SIGCONT: a process that hangs without closing its
-// connections, like a long GC pause or a stuck disk).
-import type { Target } from "../targets/target.js";
-import { pickNode, type ActiveFault, type FaultContext, type Nemesis } from "./nemesis.js";
+// connections, like a long GC pause or a stuck disk). Both need the target's process control.
+import { hasProcessControl, type ProcessControl } from "../core/target.js";
+import { capable, pickNode, type ActiveFault, type FaultContext, type Nemesis } from "./nemesis.js";
 
-function nodeFault(name: string, begin: (t: Target, id: string) => Promise<void>, end: (t: Target, id: string) => Promise<void>): Nemesis {
+type Step = (control: ProcessControl, id: string) => Promise<void>;
+
+function nodeFault(name: string, begin: Step, end: Step): Nemesis {
   return {
     name,
     async start(ctx: FaultContext): Promise<ActiveFault | undefined> {
+      const control = capable(ctx.target, "process", hasProcessControl);
       const victim = await pickNode(ctx);
       if (!victim) return undefined;
-      await begin(ctx.target, victim.id);
+      await begin(control, victim.id);
       return {
         description: { node: victim.id, role: victim.role },
         async stop() {
-          await end(ctx.target, victim.id);
+          await end(control, victim.id);
           return { node: victim.id, role: victim.role };
         },
       };
@@ -25,12 +28,12 @@ function nodeFault(name: string, begin: (t: Target, id: string) => Promise<void>
 
 export const killNemesis = nodeFault(
   "kill",
-  (t, id) => t.kill(id),
-  (t, id) => t.restart(id),
+  (c, id) => c.kill(id),
+  (c, id) => c.restart(id),
 );
 
 export const pauseNemesis = nodeFault(
   "pause",
-  (t, id) => t.pause(id),
-  (t, id) => t.resume(id),
+  (c, id) => c.pause(id),
+  (c, id) => c.resume(id),
 );

@@ -4,8 +4,8 @@
 // under rule(B, A). Rules change on open connections too.
 import { createConnection, createServer, Socket, type OnReadOpts, type Server } from "node:net";
 import type { Rng } from "../core/rng.js";
-import { CLIENTS, type Component, type Link } from "./links.js";
-import { PASS, SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
+import { CLIENTS, PASS, type Component, type Link, type Rule } from "../core/network.js";
+import { SwitchRules, type SwitchPort } from "./switch-rules.js";
 
 /** Bytes queued in one direction before the sender is paused (as a full TCP window would). */
 const QUEUE_HIGH_WATER = 1 << 20;

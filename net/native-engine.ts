@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { Component } from "./links.js";
+import type { Component } from "../core/network.js";
 import { Calls, type Request, type SwitchEngine } from "./switch-engine.js";
 
 /** Where the build (scripts/build-switchd.mjs) puts switchd. */

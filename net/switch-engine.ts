@@ -2,8 +2,8 @@
 // the change applies to every open connection. Two engines: switchd, the forwarder in C, run as
 // a child process (native-engine.ts), and forwarder.ts on a worker thread (thread-engine.ts),
 // the fallback where switchd could not be built.
-import type { Link } from "./links.js";
-import type { Rule, SwitchPort } from "./switch-rules.js";
+import type { Link, Rule } from "../core/network.js";
+import type { SwitchPort } from "./switch-rules.js";
 
 export type Request = { op: "add"; port: SwitchPort } | { op: "set"; links: readonly Link[]; rule: Rule } | { op: "heal" };
 

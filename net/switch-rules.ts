@@ -1,17 +1,7 @@
 // What the switch knows: who is behind each address and the rule of each directed link. The
 // facade (harness thread) and the JS engine's switch thread each keep one, changed by the same
 // calls, so the harness can read rules without a round trip (switchd keeps its own, in C).
-import { CLIENTS, type Component, type Link } from "./links.js";
-
-export type Rule =
-  | { kind: "pass" }
-  /** Bytes stop flowing, as when packets are dropped: connections hang, and what was sent arrives after the heal (TCP retransmits). */
-  | { kind: "drop" }
-  /** Connections are reset, now and whenever one is opened. */
-  | { kind: "reset" }
-  | { kind: "delay"; ms: number; jitterMs: number };
-
-export const PASS: Rule = { kind: "pass" };
+import { CLIENTS, PASS, type Component, type Link, type Rule } from "../core/network.js";
 
 export interface SwitchPort {
   id: Component;

@@ -7,10 +7,10 @@
 // The forwarding is an engine's (switch-engine.ts): switchd, the forwarder in C, when it is
 // built, else forwarder.ts on a worker thread. Changes resolve once the engine has applied them,
 // so a fault that the history says has started has started on every open connection.
-import type { Component, Link } from "./links.js";
+import type { Component, Link, Rule } from "../core/network.js";
 import { NativeEngine, nativeBuilt, SWITCHD } from "./native-engine.js";
 import type { EngineName, SwitchEngine } from "./switch-engine.js";
-import { SwitchRules, type Rule, type SwitchPort } from "./switch-rules.js";
+import { SwitchRules, type SwitchPort } from "./switch-rules.js";
 import { ThreadEngine } from "./thread-engine.js";
 
 export interface SwitchOptions {

@@ -2,17 +2,7 @@
 // call, never retried, so that a dead or paused node answers with an error quickly.
 import { Redis } from "ioredis";
 import { SetupError } from "../core/exit-codes.js";
-
-export interface AdminAddress {
-  /** Node id, for messages. */
-  id?: string;
-  host: string;
-  /** Where the harness reaches the node directly (behind the switch, when there is one). */
-  port: number;
-  /** The port the node announces to others and clients use; the same as `port` without a switch. */
-  announcedPort?: number;
-  password?: string;
-}
+import type { AdminAddress } from "../core/target.js";
 
 export async function adminCall(addr: AdminAddress, args: string[], timeoutMs = 1000): Promise<unknown> {
   const client = new Redis({

@@ -6,16 +6,29 @@
 // announcing the public one.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Spec, NemesisTarget } from "../core/spec.js";
+import type { Spec, TargetName, TopologyName } from "../core/spec.js";
 import type { Managed, Supervisor } from "./supervisor.js";
 import { SetupError } from "../core/exit-codes.js";
-import { adminCall, waitUntil, type AdminAddress } from "./admin.js";
+import { adminCall, waitUntil } from "./admin.js";
 import { Rng } from "../core/rng.js";
+import type { Link, Rule } from "../core/network.js";
+import type {
+  AdminAddress,
+  Capability,
+  Endpoint,
+  FailoverAgent,
+  FailoverControl,
+  FailoverMode,
+  NetworkControl,
+  NodeAddress,
+  ProcessControl,
+  Roles,
+  Target,
+} from "../core/target.js";
 import { Switch } from "../net/switch.js";
-import type { NetworkRoles } from "../net/links.js";
 import { allocateAddresses } from "./addresses.js";
+import type { TargetDescriptor } from "./descriptor.js";
 import { MASTER_NAME, replicationProblem, sentinelPrimary, sentinelProblem, type Layout } from "./topology.js";
-import type { Endpoint, NodeAddress, Target } from "./target.js";
 
 /** How to start a data node and a sentinel: a program and the arguments before the config file. */
 export interface Programs {
@@ -42,7 +55,23 @@ interface Node extends NodeAddress {
   paused: boolean;
 }
 
-export class ProcessTarget implements Target {
+/** Processes started here: signals for process faults, the switch for network faults, Sentinel for failovers. */
+export function processCapabilities(topology: TopologyName): Capability[] {
+  return topology === "sentinel" ? ["process", "network", "failover"] : ["process", "network"];
+}
+
+/** A target of processes started from `programs` (which throws a SetupError when they are not here). */
+export function processTargetDescriptor(name: TargetName, programs: () => Programs): TargetDescriptor {
+  return {
+    name,
+    capabilities: (spec) => processCapabilities(spec.topology.type),
+    preflight: () => void programs(),
+    create: (spec, runDir, supervisor) => new ProcessTarget(spec, runDir, supervisor, programs()),
+  };
+}
+
+export class ProcessTarget implements Target, ProcessControl, NetworkControl, FailoverControl {
+  readonly capabilities: readonly Capability[];
   readonly nodes: Node[] = [];
   readonly password?: string;
   readonly network: Switch;
@@ -57,6 +86,7 @@ export class ProcessTarget implements Target {
     this.password = spec.requirepass;
     this.setupTimeoutMs = spec.setupTimeoutS * 1000;
     this.network = new Switch(new Rng(spec.seed).forkSeed());
+    this.capabilities = processCapabilities(spec.topology.type);
   }
 
   async setup(): Promise<void> {
@@ -104,16 +134,17 @@ export class ProcessTarget implements Target {
       .map((r) => ({ kind: "direct", host: r.host, port: r.port }));
   }
 
-  async nodesWithRole(role: NemesisTarget): Promise<string[]> {
-    const running = (n: Node) => n.process !== undefined && this.supervisor.isAlive(n.process) && !n.paused;
-    if (role === "sentinel") return this.sentinelNodes().filter(running).map((n) => n.id);
+  async roles(): Promise<Roles | undefined> {
     const primary = await this.currentPrimary();
     // Mid-failover the sentinels may disagree: then no node can be named primary or replica.
-    if (!primary) return [];
-    const data = this.dataNodes().filter(running);
-    return role === "primary"
-      ? data.filter((n) => n.id === primary.id).map((n) => n.id)
-      : data.filter((n) => n.id !== primary.id).map((n) => n.id);
+    if (!primary) return undefined;
+    const replicas = this.dataNodes().filter((n) => n.id !== primary.id).map((n) => n.id);
+    return { shards: [{ id: MASTER_NAME, primary: primary.id, replicas }], sentinels: this.sentinelNodes().map((n) => n.id) };
+  }
+
+  isRunning(id: string): boolean {
+    const node = this.node(id);
+    return node.process !== undefined && this.supervisor.isAlive(node.process) && !node.paused;
   }
 
   async kill(id: string): Promise<void> {
@@ -139,18 +170,21 @@ export class ProcessTarget implements Target {
     node.paused = false;
   }
 
-  async forceFailover(sentinelId: string): Promise<string> {
-    return String(await adminCall(this.admin(this.node(sentinelId)), ["SENTINEL", "FAILOVER", MASTER_NAME]));
+  async setLinks(links: readonly Link[], rule: Rule): Promise<void> {
+    await this.network.set(links, rule);
   }
 
-  async networkRoles(): Promise<NetworkRoles | undefined> {
-    const primary = await this.currentPrimary();
-    if (!primary) return undefined;
-    return {
-      primary: primary.id,
-      replicas: this.dataNodes().filter((n) => n.id !== primary.id).map((n) => n.id),
-      sentinels: this.sentinelNodes().map((n) => n.id),
-    };
+  /** Every running sentinel, for the one shard they watch. */
+  async failoverAgents(): Promise<FailoverAgent[]> {
+    return this.sentinelNodes()
+      .filter((n) => this.isRunning(n.id))
+      .map((n) => ({ node: n.id, shard: MASTER_NAME }));
+  }
+
+  /** SENTINEL FAILOVER: Sentinel has one kind of forced failover, not Cluster's FORCE or TAKEOVER. */
+  async failover(agent: FailoverAgent, mode: FailoverMode = "default"): Promise<string> {
+    if (mode !== "default") throw new Error(`Sentinel cannot fail over in mode ${mode}`);
+    return String(await adminCall(this.admin(this.node(agent.node)), ["SENTINEL", "FAILOVER", agent.shard]));
   }
 
   async heal(): Promise<void> {

@@ -1,6 +1,7 @@
 // Target `redis`: real redis-server and redis-sentinel from PATH.
 import { SetupError } from "../core/exit-codes.js";
-import type { Programs } from "./process-target.js";
+import type { TargetDescriptor } from "./descriptor.js";
+import { processTargetDescriptor, type Programs } from "./process-target.js";
 import { which } from "./which.js";
 
 const INSTALL_HINT = "Install it: Debian/Ubuntu: apt-get install redis-server redis-sentinel";
@@ -16,3 +17,5 @@ export function redisPrograms(): Programs {
     sentinel: sentinel ? { bin: sentinel, before: [], after: [] } : { bin: server, before: [], after: ["--sentinel"] },
   };
 }
+
+export const redisTarget: TargetDescriptor = processTargetDescriptor("redis", redisPrograms);

@@ -1,6 +1,7 @@
 // Readiness and settledness of a topology, judged from outside through INFO and
 // SENTINEL commands, so it holds for any Redis-compatible target.
-import { adminCall, announcedPort, info, pairsToObject, type AdminAddress } from "./admin.js";
+import type { AdminAddress } from "../core/target.js";
+import { adminCall, announcedPort, info, pairsToObject } from "./admin.js";
 
 export const MASTER_NAME = "mymaster";
 

@@ -78,8 +78,8 @@ describe("network faults against real Redis", function () {
     const target = new ProcessTarget(spec, dir, supervisor, redisPrograms());
     try {
       await target.setup();
-      const roles = (await target.networkRoles())!;
-      await target.network.set(lagLinks("primary-replicas", roles, new Rng(1)), { kind: "delay", ms: 1500, jitterMs: 0 });
+      const roles = (await target.roles())!;
+      await target.setLinks(lagLinks("primary-replicas", roles, new Rng(1)), { kind: "delay", ms: 1500, jitterMs: 0 });
       const primary = target.nodes.find((n) => n.id === "n1")!;
       const client = new Redis({ host: primary.host, port: primary.port, maxRetriesPerRequest: 0 });
       try {

@@ -52,7 +52,7 @@ describe("the observer against real Redis", function () {
       });
       await observer.start();
       await new Promise((r) => setTimeout(r, 1000));
-      const reply = await target.forceFailover("s2");
+      const reply = await target.failover({ node: "s2", shard: MASTER_NAME });
       history.push({ index: 0, time: now(), process: "nemesis", type: "info", f: "start", value: { fault: "failover", via: "s2", reply } });
       // The old primary is converted ~10 s after the switch (Sentinel waits 8 s, then its next INFO).
       await waitUntil("the old primary converted to a replica", 25_000, async () =>

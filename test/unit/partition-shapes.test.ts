@@ -2,11 +2,17 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Rng } from "../../core/rng.js";
-import { CLIENTS, type Component, type Link, type NetworkRoles, type Partition } from "../../net/links.js";
+import { CLIENTS, type Component, type Link } from "../../core/network.js";
 import { PARTITION_SHAPES, type PartitionShape } from "../../core/spec.js";
-import { cutBetween, describePartition, nodesOf, partitionFor, ringLinked } from "../../nemesis/partition-shapes.js";
+import type { Roles } from "../../core/target.js";
+import { cutBetween, describePartition, nodesOf, partitionFor, ringLinked, type Partition } from "../../nemesis/partition-shapes.js";
 
-const SENTINEL: NetworkRoles = { primary: "n1", replicas: ["n2", "n3"], sentinels: ["s1", "s2", "s3"] };
+/** One shard, as every topology has today. */
+function oneShard(primary: string, replicas: string[], sentinels: string[]): Roles {
+  return { shards: [{ id: "mymaster", primary, replicas }], sentinels };
+}
+
+const SENTINEL = oneShard("n1", ["n2", "n3"], ["s1", "s2", "s3"]);
 const NODES = ["n1", "n2", "n3", "s1", "s2", "s3"];
 
 /** Both directions of every pair in `pairs` as "a>b" keys, sorted. */
@@ -19,7 +25,7 @@ function keys(links: readonly Link[]): string[] {
 function cross(xs: Component[], ys: Component[]): [Component, Component][] {
   return xs.flatMap((x) => ys.map((y): [Component, Component] => [x, y]));
 }
-function get(shape: PartitionShape, roles: NetworkRoles = SENTINEL, seed = 1): Partition {
+function get(shape: PartitionShape, roles: Roles = SENTINEL, seed = 1): Partition {
   const p = partitionFor(shape, roles, new Rng(seed));
   assert.ok(p, `${shape} should be possible`);
   return p;
@@ -31,13 +37,13 @@ function cuts(p: Partition, a: Component, b: Component): boolean {
 function views(p: Partition, nodes: Component[]): Map<Component, Component[]> {
   return new Map(nodes.map((a) => [a, nodes.filter((b) => a === b || !cuts(p, a, b))]));
 }
-function rolesOf(n: number, replicas: number): NetworkRoles {
+function rolesOf(n: number, replicas: number): Roles {
   const r = replicas % n;
-  return {
-    primary: "n1",
-    replicas: Array.from({ length: r }, (_, i) => `n${i + 2}`),
-    sentinels: Array.from({ length: n - 1 - r }, (_, i) => `s${i + 1}`),
-  };
+  return oneShard(
+    "n1",
+    Array.from({ length: r }, (_, i) => `n${i + 2}`),
+    Array.from({ length: n - 1 - r }, (_, i) => `s${i + 1}`),
+  );
 }
 
 describe("partition shapes: sentinel topology", () => {
@@ -95,7 +101,7 @@ describe("partition shapes: sentinel topology", () => {
     assert.deepEqual(p.sides!.map((s) => s.length), [2, 4]);
     assert.deepEqual(keys(p.cut), sym(cross(p.sides![0], p.sides![1])));
     assert.ok(!p.cut.some(([x, y]) => x === CLIENTS || y === CLIENTS));
-    const four: NetworkRoles = { primary: "n1", replicas: ["n2"], sentinels: ["s1", "s2"] };
+    const four = oneShard("n1", ["n2"], ["s1", "s2"]);
     assert.deepEqual(get("majority-minority", four).sides!.map((s) => s.length), [1, 3]);
     assert.deepEqual(get("halves", four).sides!.map((s) => s.length), [2, 2]);
   });
@@ -142,10 +148,10 @@ describe("partition shapes: sentinel topology", () => {
 
   it("impossible shapes give undefined", () => {
     const rng = new Rng(7);
-    const noReplicas: NetworkRoles = { primary: "n1", replicas: [], sentinels: ["s1", "s2", "s3"] };
-    const noSentinels: NetworkRoles = { primary: "n1", replicas: ["n2", "n3"], sentinels: [] };
-    const alone: NetworkRoles = { primary: "n1", replicas: [], sentinels: [] };
-    const two: NetworkRoles = { primary: "n1", replicas: ["n2"], sentinels: [] };
+    const noReplicas = oneShard("n1", [], ["s1", "s2", "s3"]);
+    const noSentinels = oneShard("n1", ["n2", "n3"], []);
+    const alone = oneShard("n1", [], []);
+    const two = oneShard("n1", ["n2"], []);
     assert.equal(partitionFor("isolate-replica", noReplicas, rng), undefined);
     assert.equal(partitionFor("isolate-sentinel", noSentinels, rng), undefined);
     for (const shape of ["isolate-replica", "isolate-sentinel", "primary-with-clients", "halves", "majority-minority", "majorities-ring", "bridge"] as const) {
@@ -160,8 +166,8 @@ describe("partition shapes: sentinel topology", () => {
   });
 
   it("rejects a repeated component or a node named clients", () => {
-    assert.throws(() => partitionFor("halves", { primary: "n1", replicas: ["n1"], sentinels: [] }, new Rng(1)));
-    assert.throws(() => partitionFor("halves", { primary: "n1", replicas: [CLIENTS], sentinels: [] }, new Rng(1)));
+    assert.throws(() => partitionFor("halves", oneShard("n1", ["n1"], []), new Rng(1)));
+    assert.throws(() => partitionFor("halves", oneShard("n1", [CLIENTS], []), new Rng(1)));
     assert.deepEqual(nodesOf(SENTINEL), NODES);
   });
 });
@@ -205,7 +211,7 @@ describe("partition shapes: properties", () => {
         const p = partitionFor(shape, roles, new Rng(seed));
         const possible: Record<PartitionShape, boolean> = {
           "isolate-primary": true,
-          "isolate-replica": roles.replicas.length > 0,
+          "isolate-replica": roles.shards[0].replicas.length > 0,
           "isolate-sentinel": roles.sentinels.length > 0,
           "primary-with-clients": n >= 2,
           halves: n >= 2,
@@ -265,7 +271,7 @@ describe("partition shapes: properties", () => {
             break;
           }
           case "clients-only":
-            assert.deepEqual(ks, sym([[roles.primary, CLIENTS]]));
+            assert.deepEqual(ks, sym([[roles.shards[0].primary, CLIENTS]]));
             break;
         }
         if (p.sides) assert.deepEqual(ks, keys(cutBetween(p.sides)));
@@ -308,5 +314,45 @@ describe("partition shapes: properties", () => {
     const seen = new Set<string>();
     for (let seed = 0; seed < 30; seed++) seen.add(describePartition(get("halves", SENTINEL, seed)));
     assert.ok(seen.size > 5);
+  });
+});
+
+describe("partition shapes: several shards", () => {
+  const TWO: Roles = {
+    shards: [
+      { id: "a", primary: "n1", replicas: ["n2"] },
+      { id: "b", primary: "n3", replicas: ["n4"] },
+    ],
+    sentinels: ["s1"],
+  };
+  const ALL = ["n1", "n2", "n3", "n4", "s1"];
+
+  it("the nodes are each shard's primary and replicas, then the sentinels", () => {
+    assert.deepEqual(nodesOf(TWO), ALL);
+  });
+
+  it("isolate-primary and primary-with-clients take one shard's primary, each shard's for some seed; the other shard is on the far side", () => {
+    const isolated = new Set<Component>();
+    const withClients = new Set<Component>();
+    for (let seed = 0; seed < 30; seed++) {
+      const alone = get("isolate-primary", TWO, seed);
+      const [[p]] = alone.sides!;
+      isolated.add(p);
+      assert.deepEqual(alone.sides, [[p], [...ALL.filter((x) => x !== p), CLIENTS]]);
+      const split = get("primary-with-clients", TWO, seed);
+      const [[q]] = split.sides!;
+      withClients.add(q);
+      assert.deepEqual(split.sides, [[q, CLIENTS], ALL.filter((x) => x !== q)]);
+    }
+    assert.deepEqual([...isolated].sort(), ["n1", "n3"]);
+    assert.deepEqual([...withClients].sort(), ["n1", "n3"]);
+  });
+
+  it("isolate-replica picks from every shard's replicas; clients-only cuts the clients from one primary", () => {
+    const replicas = new Set<Component>();
+    for (let seed = 0; seed < 30; seed++) replicas.add(get("isolate-replica", TWO, seed).sides![0][0]);
+    assert.deepEqual([...replicas].sort(), ["n2", "n4"]);
+    const cut = keys(get("clients-only", TWO).cut);
+    assert.ok([sym([["n1", CLIENTS]]), sym([["n3", CLIENTS]])].some((k) => k.join() === cut.join()), cut.join());
   });
 });

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { Rng } from "../../core/rng.js";
 import type { NemesisMode } from "../../core/spec.js";
-import type { Target } from "../../targets/target.js";
+import type { Roles, Target } from "../../core/target.js";
 import { lagLinks } from "../../nemesis/lag.js";
-import { CLIENTS } from "../../net/links.js";
+import { CLIENTS } from "../../core/network.js";
 import type { Nemesis } from "../../nemesis/nemesis.js";
 import { runSchedule, type ScheduledFault } from "../../nemesis/schedule.js";
 
@@ -67,7 +67,9 @@ describe("nemesis schedule", () => {
 });
 
 describe("lag links", () => {
-  const roles = { primary: "n1", replicas: ["n2", "n3"], sentinels: ["s1", "s2", "s3"] };
+  const replicas = ["n2", "n3"];
+  const sentinels = ["s1", "s2", "s3"];
+  const roles: Roles = { shards: [{ id: "mymaster", primary: "n1", replicas }], sentinels };
 
   it("primary-replicas slows the replication stream to every replica; primary-replica to one, picked by the RNG", () => {
     assert.deepEqual(lagLinks("primary-replicas", roles, new Rng(1)), [
@@ -77,10 +79,10 @@ describe("lag links", () => {
     const one = lagLinks("primary-replica", roles, new Rng(1));
     assert.equal(one.length, 1);
     assert.equal(one[0][0], "n1");
-    assert.ok(roles.replicas.includes(one[0][1]));
+    assert.ok(replicas.includes(one[0][1]));
     const seen = new Set(Array.from({ length: 20 }, (_, seed) => lagLinks("primary-replica", roles, new Rng(seed))[0][1]));
     assert.deepEqual([...seen].sort(), ["n2", "n3"], "either replica can be the one left behind");
-    assert.deepEqual(lagLinks("primary-replica", { ...roles, replicas: [] }, new Rng(1)), []);
+    assert.deepEqual(lagLinks("primary-replica", { shards: [{ id: "mymaster", primary: "n1", replicas: [] }], sentinels }, new Rng(1)), []);
   });
 
   it("sentinels slows every sentinel-to-sentinel link, both ways, and nothing else", () => {
@@ -94,5 +96,31 @@ describe("lag links", () => {
       ["n1", CLIENTS],
     ]);
     assert.equal(lagLinks("all", roles, new Rng(1)).length, 7 * 6);
+  });
+});
+
+describe("lag links: several shards", () => {
+  const roles: Roles = {
+    shards: [
+      { id: "a", primary: "n1", replicas: ["n2"] },
+      { id: "b", primary: "n3", replicas: ["n4", "n5"] },
+    ],
+    sentinels: [],
+  };
+
+  it("primary-replicas slows every shard's replication streams; primary-replica one of them; clients every primary", () => {
+    assert.deepEqual(lagLinks("primary-replicas", roles, new Rng(1)), [
+      ["n1", "n2"],
+      ["n3", "n4"],
+      ["n3", "n5"],
+    ]);
+    const seen = new Set(Array.from({ length: 30 }, (_, seed) => lagLinks("primary-replica", roles, new Rng(seed))[0].join("->")));
+    assert.deepEqual([...seen].sort(), ["n1->n2", "n3->n4", "n3->n5"]);
+    assert.deepEqual(lagLinks("clients", roles, new Rng(1)), [
+      [CLIENTS, "n1"],
+      ["n1", CLIENTS],
+      [CLIENTS, "n3"],
+      ["n3", CLIENTS],
+    ]);
   });
 });

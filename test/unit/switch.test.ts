@@ -6,7 +6,7 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { createInterface } from "node:readline";
 import { sameProcess, startTime } from "../../targets/proc.js";
 import { freePort } from "../../targets/ports.js";
-import { CLIENTS } from "../../net/links.js";
+import { CLIENTS } from "../../core/network.js";
 import { NativeEngine, nativeBuilt, SWITCHD } from "../../net/native-engine.js";
 import { Switch } from "../../net/switch.js";
 import type { EngineName } from "../../net/switch-engine.js";
