@@ -1,5 +1,5 @@
 // Election-rules checker: every Sentinel failover in the observer's record, checked against
-// the rules of the reference (redis-ha-reference.md §2.5-2.9, §7 rules 5-13):
+// the rules of the reference (docs/redis-ha-reference.md §2.5 to §2.9, §7 rules 5-13):
 //
 //   odown-first          a failover starts only after the leader saw the master ODOWN with
 //                        its quorum (#quorum n/q, n >= q); forced ones (SENTINEL FAILOVER) are exempt
@@ -308,7 +308,7 @@ function oneLeaderCheck(tl: Timeline, a: Attempt): RuleCheck {
 
 /**
  * Sentinel demotes a returning old master on an INFO reply (every info-period) once it has seen
- * it report role:master for 4 publish periods (8 s) with the new master sane (reference §2.9):
+ * it report role:master for 4 publish periods (8 s) with the new master sane (docs/redis-ha-reference.md §2.9):
  * after a heal, up to 8 s + 2 info-periods. Faults in between (a partition, a kill, another
  * failover's ODOWN) reset that clock, so the rule asks for a rejoin only after a quiet stretch
  * that long, with some slack for reconnecting links.

@@ -1,6 +1,6 @@
 // Loss-window checker: the acknowledged writes absent from the final state, put on one time
 // axis with the faults (history) and the failovers (observer record), and judged against
-// what the target's configuration promises (redis-ha-reference.md §1.11, §5.2, §7 rule 2):
+// what the target's configuration promises (docs/redis-ha-reference.md §1.11, §5.2, §7 rule 2):
 //
 // - which writes were lost: set: acknowledged adds missing from the final read; counter:
 //   acknowledged increments missing from the final value (a count; which ones is inferred: the
@@ -418,7 +418,7 @@ function classify(ctx: Ctx, w: Ack): Classified {
     if (category !== "split-brain" || !split.partition) return base;
     // The bound is on what the primary takes while it is cut off. After the heal, replies held
     // by the switch (ACKs the replicas sent before they moved) can make it count good replicas
-    // again until their connections close: the reference's "post-heal writes while it still has
+    // again until their connections close: docs/redis-ha-reference.md §7's "post-heal writes while it still has
     // N good replicas", which no bound covers.
     const partition = split.partition;
     const phase = partition.end !== undefined && w.invokeTime >= partition.end ? "after-heal" : "partition";

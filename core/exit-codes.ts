@@ -1,4 +1,4 @@
-// Exit codes follow Jepsen's convention (see the design, "Results").
+// Exit codes follow Jepsen's convention (docs/design.md, "Results").
 import type { Validity } from "./verdict.js";
 
 export const EXIT = {

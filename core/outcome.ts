@@ -1,4 +1,4 @@
-// How an ioredis outcome becomes a history completion (see the design, "Outcome mapping").
+// How an ioredis outcome becomes a history completion (docs/design.md, "Outcome mapping").
 // The rule: `fail` only when the command certainly had no effect; anything that may have
 // reached the server and been applied is `info`.
 

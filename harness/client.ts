@@ -1,4 +1,4 @@
-// The harness's Redis client: ioredis with the safe settings of the design, so that
+// The harness's Redis client: ioredis with the safe settings of docs/design.md, "Outcome mapping", so that
 // every outcome maps to exactly one of ok / fail / info and nothing is silently retried.
 import { Redis, type RedisOptions } from "ioredis";
 import type { Endpoint } from "../core/target.js";

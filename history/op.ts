@@ -1,4 +1,4 @@
-// One line of a history, in Jepsen's schema (see the design, "History").
+// One line of a history, in Jepsen's schema (docs/design.md, "History").
 // `invoke` is followed by exactly one completion of the same process:
 // `ok` (it happened), `fail` (it certainly did not), `info` (unknown).
 

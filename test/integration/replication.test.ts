@@ -186,7 +186,7 @@ describe("replication: bundled and real Redis in both directions", function () {
         ),
       );
       const refusedAfterS = (Date.now() - stoppedAt) / 1000;
-      // The reference (§1.11, §5): refusals start between L-1 and L+2 seconds after the last ACK.
+      // docs/redis-ha-reference.md §1.11, §5: refusals start between L-1 and L+2 seconds after the last ACK.
       assert.ok(refusedAfterS >= 1 && refusedAfterS <= 4.5, `refused after ${refusedAfterS} s`);
       replica.signal("SIGCONT");
       await eventually("writes accepted again", 10_000, async () => (await primary.call("SET", "k", "v3")) === "OK");
