@@ -19,7 +19,7 @@ import { EXIT, exitCodeFor, SetupError } from "../core/exit-codes.js";
 import { CHAOS_TIME_LIMIT_S, chaosRuns } from "./chaos.js";
 import { reapLeftovers } from "./reap.js";
 import { run, type Progress } from "./runner.js";
-import { FLAGS, loadSpec, SpecError } from "../spec/parse.js";
+import { FLAGS, loadSpec, SpecError } from "../spec/index.js";
 import { CHECKERS, type CheckerName, type Spec } from "../core/spec.js";
 import { FILES, listRuns, readResults, writeJson, type RunResults } from "../core/run-folder.js";
 import { formatSummary, verdictWord } from "./summary.js";

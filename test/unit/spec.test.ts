@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../spec/parse.js";
+import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../spec/index.js";
 import type { Spec } from "../../core/spec.js";
 
 /** The problems of a spec that must be refused. */

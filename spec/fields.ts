@@ -1,0 +1,366 @@
+// The spec's field table: one row per setting, with its YAML path (also the name used in
+// messages), the CLI flag that overrides it, its type (range, enum), its default and its
+// --help text. Reading, flags, resolution and the docs' reference all work from this table.
+import { randomInt } from "node:crypto";
+import { BUG_NAMES } from "../bundled-server/bugs.js";
+import {
+  CHECKERS,
+  EXPECT_LOSS,
+  EXPECT_REPLICA_READS,
+  LAG_LINKS,
+  NEMESES,
+  NEMESIS_MODES,
+  NEMESIS_TARGETS,
+  PARTITION_SHAPES,
+  PERSISTENCE,
+  TARGETS,
+  TOPOLOGIES,
+  WORKLOADS,
+} from "../core/spec.js";
+
+export type ItemType =
+  | { kind: "int"; min: number; max: number }
+  | { kind: "number"; min: number; minExclusive: boolean; max: number }
+  | { kind: "enum"; noun: string; values: readonly string[] };
+
+export type FieldType =
+  | ItemType
+  | { kind: "string"; noun: string; pattern: RegExp; expect: string }
+  | { kind: "list"; item: ItemType; unique: boolean; nonEmpty: boolean };
+
+export type Scalar = number | string;
+export type Value = Scalar | Scalar[];
+
+/** What a computed default may read: other fields, resolved (spec/resolve.ts). */
+export interface Resolved {
+  num(path: string): number;
+  str(path: string): string;
+  strs(path: string): string[];
+}
+
+export interface Field {
+  path: string;
+  flag: string;
+  description: string;
+  type: FieldType;
+  /** A constant, or computed from other (resolved) fields; none means the setting is optional. */
+  default?: Value | ((r: Resolved) => Value);
+}
+
+const int = (min: number, max: number): ItemType => ({ kind: "int", min, max });
+const positive = (max: number): ItemType => ({ kind: "number", min: 0, minExclusive: true, max });
+const oneOf = (noun: string, values: readonly string[]): ItemType => ({ kind: "enum", noun, values });
+const listOf = (item: ItemType, opts: { unique: boolean; nonEmpty: boolean }): FieldType => ({ kind: "list", item, ...opts });
+
+export const FIELDS: readonly Field[] = [
+  {
+    path: "name",
+    flag: "--name",
+    description: "run name (default: <target>-<topology>-<workload>-<faults joined by +>)",
+    // '+' is allowed because the default name joins faults with it.
+    type: { kind: "string", noun: "name", pattern: /^[A-Za-z0-9._+-]+$/, expect: "letters, digits, '.', '_', '-' or '+'" },
+    default: (r) =>
+      [r.str("target"), r.str("topology.type"), r.str("workload.type"), r.strs("nemesis.faults").join("+")].join("-"),
+  },
+  {
+    path: "seed",
+    flag: "--seed",
+    description: "RNG seed, 0..2147483647 (default: random)",
+    type: int(0, 2 ** 31 - 1),
+    // Random but always recorded, so any run can be replayed from its resolved spec.
+    default: () => randomInt(0, 2 ** 31),
+  },
+  { path: "target", flag: "--target", description: `server under test: ${TARGETS.join(", ")} (default bundled: runs on a bare machine)`, type: oneOf("target", TARGETS), default: "bundled" },
+  {
+    path: "topology.type",
+    flag: "--topology",
+    description: `${TOPOLOGIES.join(", ")} (default standalone)`,
+    type: oneOf("topology", TOPOLOGIES),
+    default: "standalone",
+  },
+  {
+    path: "topology.replicas",
+    flag: "--replicas",
+    description: "replicas of the primary, 0..16 (default 0 standalone, 2 otherwise)",
+    type: int(0, 16),
+    default: (r) => (r.str("topology.type") === "standalone" ? 0 : 2),
+  },
+  {
+    path: "topology.sentinels",
+    flag: "--sentinels",
+    description: "sentinels, 0..9 (default 3 with sentinel, 0 otherwise)",
+    type: int(0, 9),
+    default: (r) => (r.str("topology.type") === "sentinel" ? 3 : 0),
+  },
+  {
+    path: "sentinel.quorum",
+    flag: "--quorum",
+    description: "sentinel quorum, 1..sentinels (default: majority)",
+    type: int(1, 9),
+    default: (r) => Math.floor(r.num("topology.sentinels") / 2) + 1,
+  },
+  {
+    path: "sentinel.down-after-milliseconds",
+    flag: "--down-after-ms",
+    description: "sentinel down-after-milliseconds, 100..600000 (default 2000)",
+    type: int(100, 600_000),
+    default: 2000,
+  },
+  {
+    path: "sentinel.failover-timeout",
+    flag: "--failover-timeout-ms",
+    description: "sentinel failover-timeout in ms, 500..3600000 (default 10000)",
+    type: int(500, 3_600_000),
+    default: 10_000,
+  },
+  {
+    path: "sentinel.parallel-syncs",
+    flag: "--parallel-syncs",
+    description: "sentinel parallel-syncs, 1..16 (default 1)",
+    type: int(1, 16),
+    default: 1,
+  },
+  {
+    path: "replication.min-replicas-to-write",
+    flag: "--min-replicas-to-write",
+    description: "min-replicas-to-write, 0..replicas (default 0)",
+    type: int(0, 16),
+    default: 0,
+  },
+  {
+    path: "replication.min-replicas-max-lag",
+    flag: "--min-replicas-max-lag",
+    description: "min-replicas-max-lag in seconds, 0..3600 (default 10)",
+    type: int(0, 3600),
+    default: 10,
+  },
+  {
+    path: "replication.replica-priority",
+    flag: "--replica-priority",
+    description: "replica-priority per replica, 0..1000 (missing ones: 100)",
+    type: listOf({ kind: "int", min: 0, max: 1000 }, { unique: false, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "requirepass",
+    flag: "--requirepass",
+    description: "password (also used as masterauth); no whitespace",
+    type: { kind: "string", noun: "password", pattern: /^\S+$/, expect: "a non-empty string without whitespace" },
+  },
+  {
+    path: "persistence",
+    flag: "--persistence",
+    description: `${PERSISTENCE.join(", ")} (default none)`,
+    type: oneOf("persistence mode", PERSISTENCE),
+    default: "none",
+  },
+  {
+    path: "workload.type",
+    flag: "--workload",
+    description: `${WORKLOADS.join(", ")} (default register)`,
+    type: oneOf("workload", WORKLOADS),
+    default: "register",
+  },
+  {
+    path: "workload.keys",
+    flag: "--keys",
+    description: "keys, 1..100000 (default 5 for register and cas-register, 1 otherwise)",
+    type: int(1, 100_000),
+    default: (r) => (r.str("workload.type").includes("register") ? 5 : 1),
+  },
+  { path: "workload.concurrency", flag: "--concurrency", description: "client workers, 1..1000 (default 5)", type: int(1, 1000), default: 5 },
+  { path: "workload.rate", flag: "--rate", description: "total ops/s, 1..100000 (default 100)", type: int(1, 100_000), default: 100 },
+  {
+    path: "workload.timeout-ms",
+    flag: "--timeout-ms",
+    description: "client command timeout in ms, 10..60000 (default 1000)",
+    type: int(10, 60_000),
+    default: 1000,
+  },
+  {
+    path: "workload.wait-replicas",
+    flag: "--wait-replicas",
+    description: "WAIT for this many replicas after every write, 0..replicas (default 0: no WAIT); fewer in time makes the write info",
+    type: int(0, 16),
+    default: 0,
+  },
+  {
+    path: "workload.wait-timeout-ms",
+    flag: "--wait-timeout-ms",
+    description: "WAIT's timeout in ms, 1..60000, below timeout-ms (default 100)",
+    type: int(1, 60_000),
+    default: 100,
+  },
+  {
+    path: "nemesis.faults",
+    flag: "--nemesis",
+    description: `faults: ${NEMESES.join(", ")} (default none)`,
+    type: listOf(oneOf("nemesis fault", NEMESES), { unique: true, nonEmpty: true }),
+    default: ["none"],
+  },
+  {
+    path: "nemesis.mode",
+    flag: "--nemesis-mode",
+    description: `${NEMESIS_MODES.join(", ")}: faults picked at random, in the order listed, or all of them in each round, overlapping (default random)`,
+    type: oneOf("nemesis mode", NEMESIS_MODES),
+    default: "random",
+  },
+  {
+    path: "nemesis.targets",
+    flag: "--nemesis-targets",
+    description: `roles a fault may hit: ${NEMESIS_TARGETS.join(", ")} (default primary)`,
+    type: listOf(oneOf("nemesis target", NEMESIS_TARGETS), { unique: true, nonEmpty: true }),
+    default: ["primary"],
+  },
+  {
+    path: "nemesis.interval",
+    flag: "--nemesis-interval",
+    description: "seconds between faults, > 0 and <= 3600 (default 5)",
+    type: positive(3600),
+    default: 5,
+  },
+  {
+    path: "nemesis.duration",
+    flag: "--nemesis-duration",
+    description: "seconds a fault lasts, > 0 and <= 3600 (default 5)",
+    type: positive(3600),
+    default: 5,
+  },
+  {
+    path: "nemesis.intervals",
+    flag: "--nemesis-intervals",
+    description: "per fault, in the order of nemesis.faults: seconds before it (default: nemesis.interval)",
+    type: listOf(positive(3600), { unique: false, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "nemesis.durations",
+    flag: "--nemesis-durations",
+    description: "per fault, in the order of nemesis.faults: seconds it lasts (default: nemesis.duration)",
+    type: listOf(positive(3600), { unique: false, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "nemesis.partitions",
+    flag: "--partitions",
+    description: `partition shapes to pick from: ${PARTITION_SHAPES.join(", ")} (default primary-with-clients; clients-only on standalone)`,
+    type: listOf(oneOf("partition shape", PARTITION_SHAPES), { unique: true, nonEmpty: true }),
+    default: (r) => (r.str("topology.type") === "standalone" ? ["clients-only"] : ["primary-with-clients"]),
+  },
+  {
+    path: "nemesis.lag-ms",
+    flag: "--lag-ms",
+    description: "lag fault: added latency in ms, 1..60000 (default 200)",
+    type: int(1, 60_000),
+    default: 200,
+  },
+  {
+    path: "nemesis.lag-jitter-ms",
+    flag: "--lag-jitter-ms",
+    description: "lag fault: jitter in ms, 0..60000 (default 50)",
+    type: int(0, 60_000),
+    default: 50,
+  },
+  {
+    path: "nemesis.lag-links",
+    flag: "--lag-links",
+    description: `lag fault: links slowed, ${LAG_LINKS.join(", ")} (default primary-replicas; clients on standalone)`,
+    type: oneOf("set of links", LAG_LINKS),
+    default: (r) => (r.str("topology.type") === "standalone" ? "clients" : "primary-replicas"),
+  },
+  {
+    path: "expect.loss",
+    flag: "--expect-loss",
+    description: `${EXPECT_LOSS.join(" or ")}: lost acknowledged writes must stay within what the configuration promises, or there must be none (default bounded)`,
+    type: oneOf("loss expectation", EXPECT_LOSS),
+    default: "bounded",
+  },
+  {
+    path: "expect.replica-reads",
+    flag: "--expect-replica-reads",
+    description: `${EXPECT_REPLICA_READS.join(" or ")}: stale-read workload, whether a stale replica read is invalid (default stale)`,
+    type: oneOf("replica read expectation", EXPECT_REPLICA_READS),
+    default: "stale",
+  },
+  {
+    path: "time-limit",
+    flag: "--time-limit",
+    description: "seconds the workload runs, > 0 and <= 86400 (default 30)",
+    type: positive(86_400),
+    default: 30,
+  },
+  {
+    path: "setup-timeout",
+    flag: "--setup-timeout",
+    description: "seconds allowed for setup and settling, 1..600 (default 30)",
+    type: { kind: "number", min: 1, minExclusive: false, max: 600 },
+    default: 30,
+  },
+  {
+    path: "linearizability.time-limit",
+    flag: "--lin-time-limit",
+    description: "seconds the linearizability search may take before its verdict is unknown, > 0 and <= 86400 (default 120)",
+    type: positive(86_400),
+    default: 120,
+  },
+  {
+    path: "linearizability.memory-limit-mb",
+    flag: "--lin-memory-limit-mb",
+    description: "MiB the linearizability search's cache may use before its verdict is unknown, 16..65536 (default 1024)",
+    type: int(16, 65_536),
+    default: 1024,
+  },
+  {
+    path: "bugs",
+    flag: "--bug",
+    description: `bundled server only: deliberate faults for checker tests, ${BUG_NAMES.join(", ")} (default none)`,
+    type: listOf(oneOf("bug switch", BUG_NAMES), { unique: true, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "checkers",
+    flag: "--checkers",
+    description: `checkers: ${CHECKERS.join(", ")} (default: the workload's own)`,
+    type: listOf(oneOf("checker", CHECKERS), { unique: true, nonEmpty: false }),
+    default: [],
+  },
+  {
+    path: "results-dir",
+    flag: "--results-dir",
+    description: "directory for results (default results)",
+    type: { kind: "string", noun: "directory", pattern: /\S/, expect: "a non-empty string" },
+    default: "results",
+  },
+];
+
+export const FIELD_BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
+export const FIELD_BY_FLAG = new Map(FIELDS.map((f) => [f.flag, f]));
+
+/** Section name -> its keys, e.g. "topology" -> ["type", "replicas", "sentinels"]. */
+export const SECTIONS = new Map<string, string[]>();
+for (const { path } of FIELDS) {
+  const dot = path.indexOf(".");
+  if (dot < 0) continue;
+  const section = path.slice(0, dot);
+  SECTIONS.set(section, [...(SECTIONS.get(section) ?? []), path.slice(dot + 1)]);
+}
+
+/** Top-level keys in table order, sections where their first field is. */
+export const TOP_LEVEL_KEYS = [...new Set(FIELDS.map((f) => f.path.split(".")[0]))];
+
+/** What a field allows, as messages (and the reference) say it. */
+export function expectation(type: FieldType): string {
+  switch (type.kind) {
+    case "int":
+      return `an integer ${type.min}..${type.max}`;
+    case "number":
+      return `a number ${type.minExclusive ? ">" : ">="} ${type.min} and <= ${type.max}`;
+    case "string":
+      return type.expect;
+    case "enum":
+      return `one of ${type.values.join(", ")}`;
+    case "list":
+      if (type.item.kind === "enum") return `a list of ${type.item.values.join(", ")}`;
+      return `a list of ${expectation(type.item).replace(/^an? /, "").replace(/^(integer|number)/, "$1s")}`;
+  }
+}
