@@ -1,13 +1,13 @@
 // Cross-field checks: setups that are each valid field by field but impossible together (a
 // quorum above the sentinels, a checker that cannot judge the workload...). Each check is a
 // small function in CROSS_CHECKS, with a line saying what it refuses (the reference lists them).
+import { checkersFitting, checkerNamed } from "../checkers/index.js";
+import { descriptor as lossWindow } from "../checkers/loss-window.js";
 import {
   LAG_LINKS,
-  LOSS_WINDOW_WORKLOADS,
   NEMESES,
   NEMESIS_TARGETS,
   PARTITION_SHAPES,
-  checkersFitting,
   type LagLinks,
   type NemesisName,
   type NemesisTarget,
@@ -15,6 +15,8 @@ import {
   type Spec,
   type TopologyName,
 } from "../core/spec.js";
+import { LOSS_SHAPES } from "../core/workload-traits.js";
+import { WORKLOADS, workloadNamed } from "../workloads/index.js";
 import { FIELDS } from "./fields.js";
 import type { Given, Inputs } from "./inputs.js";
 import type { Where } from "./problems.js";
@@ -223,18 +225,12 @@ function lagLinksNeed(links: LagLinks, topology: Spec["topology"]): string | und
 
 function checkCheckers(c: CrossCheck): void {
   if (!c.usable("checkers", "workload.type", "topology.type")) return;
-  const workload = c.spec.workload.type;
+  const workload = workloadNamed(c.spec.workload.type);
   const topology = c.spec.topology.type;
-  const allowed = checkersFitting(workload, topology);
-  c.spec.checkers.forEach((checker, i) => {
-    if (allowed.includes(checker)) return;
-    const why =
-      checker === "election-rules"
-        ? `needs topology sentinel (topology.type is ${topology})`
-        : checker === "loss-window" && LOSS_WINDOW_WORKLOADS.includes(workload)
-          ? `needs replicas (topology.type is ${topology})`
-          : `cannot judge the ${workload} workload (workload.type)`;
-    c.report("checkers", `'${checker}' ${why}; expected one of ${allowed.join(", ")}`, i);
+  const allowed = checkersFitting(workload, topology).map((d) => d.name);
+  c.spec.checkers.forEach((name, i) => {
+    const why = checkerNamed(name).unfit(workload, topology);
+    if (why !== undefined) c.report("checkers", `'${name}' ${why}; expected one of ${allowed.join(", ")}`, i);
   });
 }
 
@@ -242,11 +238,12 @@ function checkCheckers(c: CrossCheck): void {
 function checkReplicaReads(c: CrossCheck): void {
   if (!c.usable("workload.type", "topology.type", "topology.replicas")) return;
   const { workload, topology } = c.spec;
-  if (workload.type === "stale-read" && topology.replicas === 0) {
-    c.report("workload.type", `'stale-read' reads from replicas and needs topology ${REPLICA_TOPOLOGIES} (topology.type is ${topology.type}); expected another workload`);
+  if (!workloadNamed(workload.type).readsReplicas) return;
+  if (topology.replicas === 0) {
+    c.report("workload.type", `'${workload.type}' reads from replicas and needs topology ${REPLICA_TOPOLOGIES} (topology.type is ${topology.type}); expected another workload`);
   }
-  if (workload.type === "stale-read" && c.usable("workload.concurrency") && workload.concurrency < 2) {
-    c.report("workload.concurrency", `stale-read needs a writer and a reader; ${workload.concurrency} is too few; expected 2..1000`);
+  if (c.usable("workload.concurrency") && workload.concurrency < 2) {
+    c.report("workload.concurrency", `${workload.type} needs a writer and a reader; ${workload.concurrency} is too few; expected 2..1000`);
   }
 }
 
@@ -268,11 +265,15 @@ function checkWait(c: CrossCheck): void {
 function checkExpectations(c: CrossCheck): void {
   if (!c.usable("workload.type", "topology.type", "topology.replicas")) return;
   const { workload, topology } = c.spec;
-  if (c.usable("expect.replica-reads") && c.given("expect.replica-reads") && workload.type !== "stale-read") {
-    c.report("expect.replica-reads", `only the stale-read workload reads from replicas (workload.type is ${workload.type}); expected no expect.replica-reads, or workload stale-read`);
+  const traits = workloadNamed(workload.type);
+  if (c.usable("expect.replica-reads") && c.given("expect.replica-reads") && !traits.readsReplicas) {
+    const readers = WORKLOADS.filter((w) => w.readsReplicas).map((w) => w.name).join(" or ");
+    c.report("expect.replica-reads", `only the ${readers} workload reads from replicas (workload.type is ${workload.type}); expected no expect.replica-reads, or workload ${readers}`);
   }
-  if (c.usable("expect.loss") && c.spec.expect.loss === "none" && !checkersFitting(workload.type, topology.type).includes("loss-window")) {
-    c.report("expect.loss", `'none' is judged by the loss-window checker, which needs workload ${LOSS_WINDOW_WORKLOADS.join(", ")} with replicas (workload.type is ${workload.type}, topology.type ${topology.type}); expected bounded`);
+  if (c.usable("expect.loss") && c.spec.expect.loss === "none" && lossWindow.unfit(traits, topology.type) !== undefined) {
+    // Listed in the order of the loss shapes, as the loss-window checker names them.
+    const judged = LOSS_SHAPES.flatMap((shape) => WORKLOADS.filter((w) => w.lossShape === shape).map((w) => w.name));
+    c.report("expect.loss", `'none' is judged by the loss-window checker, which needs workload ${judged.join(", ")} with replicas (workload.type is ${workload.type}, topology.type ${topology.type}); expected bounded`);
   }
 }
 

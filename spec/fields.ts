@@ -3,8 +3,8 @@
 // --help text. Reading, flags, resolution and the docs' reference all work from this table.
 import { randomInt } from "node:crypto";
 import { BUG_NAMES } from "../bundled-server/bugs.js";
+import { CHECKERS } from "../checkers/index.js";
 import {
-  CHECKERS,
   EXPECT_LOSS,
   EXPECT_REPLICA_READS,
   LAG_LINKS,
@@ -15,8 +15,24 @@ import {
   PERSISTENCE,
   TARGETS,
   TOPOLOGIES,
-  WORKLOADS,
 } from "../core/spec.js";
+import { WORKLOADS, workloadNamed } from "../workloads/index.js";
+
+const WORKLOAD_NAMES = WORKLOADS.map((w) => w.name);
+const CHECKER_NAMES = CHECKERS.map((c) => c.name);
+
+/** "a", "a and b", "a, b and c". */
+function andList(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** workload.keys' default per workload, e.g. "5 for register and cas-register, 1 otherwise" (the commonest is "otherwise"). */
+function defaultKeysText(): string {
+  const byKeys = new Map<number, string[]>();
+  for (const w of WORKLOADS) byKeys.set(w.defaultKeys, [...(byKeys.get(w.defaultKeys) ?? []), w.name]);
+  const [commonest, ...others] = [...byKeys.entries()].sort((a, b) => b[1].length - a[1].length);
+  return [...others.map(([keys, names]) => `${keys} for ${andList(names)}`), `${commonest[0]} otherwise`].join(", ");
+}
 
 export type ItemType =
   | { kind: "int"; min: number; max: number }
@@ -157,16 +173,16 @@ export const FIELDS: readonly Field[] = [
   {
     path: "workload.type",
     flag: "--workload",
-    description: `${WORKLOADS.join(", ")} (default register)`,
-    type: oneOf("workload", WORKLOADS),
+    description: `${WORKLOAD_NAMES.join(", ")} (default register)`,
+    type: oneOf("workload", WORKLOAD_NAMES),
     default: "register",
   },
   {
     path: "workload.keys",
     flag: "--keys",
-    description: "keys, 1..100000 (default 5 for register and cas-register, 1 otherwise)",
+    description: `keys, 1..100000 (default ${defaultKeysText()})`,
     type: int(1, 100_000),
-    default: (r) => (r.str("workload.type").includes("register") ? 5 : 1),
+    default: (r) => workloadNamed(r.str("workload.type")).defaultKeys,
   },
   { path: "workload.concurrency", flag: "--concurrency", description: "client workers, 1..1000 (default 5)", type: int(1, 1000), default: 5 },
   { path: "workload.rate", flag: "--rate", description: "total ops/s, 1..100000 (default 100)", type: int(1, 100_000), default: 100 },
@@ -320,8 +336,8 @@ export const FIELDS: readonly Field[] = [
   {
     path: "checkers",
     flag: "--checkers",
-    description: `checkers: ${CHECKERS.join(", ")} (default: the workload's own)`,
-    type: listOf(oneOf("checker", CHECKERS), { unique: true, nonEmpty: false }),
+    description: `checkers: ${CHECKER_NAMES.join(", ")} (default: the workload's own)`,
+    type: listOf(oneOf("checker", CHECKER_NAMES), { unique: true, nonEmpty: false }),
     default: [],
   },
   {

@@ -1,7 +1,6 @@
 // Resolving a spec: each field's given value, else its default (which may read other fields,
 // e.g. replicas on the topology), assembled into the typed Spec.
 import {
-  CHECKERS,
   EXPECT_LOSS,
   EXPECT_REPLICA_READS,
   LAG_LINKS,
@@ -12,7 +11,6 @@ import {
   PERSISTENCE,
   TARGETS,
   TOPOLOGIES,
-  WORKLOADS,
   type Spec,
 } from "../core/spec.js";
 import { FIELD_BY_PATH, type Field, type Resolved, type Scalar, type Value } from "./fields.js";
@@ -120,7 +118,7 @@ function buildSpec(r: Resolver): Spec {
     ...(requirepass === undefined ? {} : { requirepass }),
     persistence: r.oneOf(PERSISTENCE, "persistence"),
     workload: {
-      type: r.oneOf(WORKLOADS, "workload.type"),
+      type: r.str("workload.type"),
       keys: r.num("workload.keys"),
       concurrency: r.num("workload.concurrency"),
       rate: r.num("workload.rate"),
@@ -144,7 +142,7 @@ function buildSpec(r: Resolver): Spec {
     setupTimeoutS: r.num("setup-timeout"),
     linearizability: { timeLimitS: r.num("linearizability.time-limit"), memoryLimitMb: r.num("linearizability.memory-limit-mb") },
     bugs: r.strs("bugs"),
-    checkers: r.someOf(CHECKERS, "checkers"),
+    checkers: r.strs("checkers"),
     resultsDir: r.str("results-dir"),
   };
 }

@@ -2,6 +2,7 @@
 // replayed (seed included).
 import { Document, visit } from "yaml";
 import type { Spec } from "../core/spec.js";
+import { workloadNamed } from "../workloads/index.js";
 
 /**
  * The fully resolved spec as kebab-case YAML (seed included, so the run can be replayed).
@@ -57,7 +58,7 @@ export function specToYaml(spec: Spec): string {
       "lag-jitter-ms": n.lag.jitterMs,
       "lag-links": n.lag.links,
     },
-    expect: { loss: spec.expect.loss, ...(w.type === "stale-read" ? { "replica-reads": spec.expect.replicaReads } : {}) },
+    expect: { loss: spec.expect.loss, ...(workloadNamed(w.type).readsReplicas ? { "replica-reads": spec.expect.replicaReads } : {}) },
     "time-limit": spec.timeLimitS,
     "setup-timeout": spec.setupTimeoutS,
     linearizability: { "time-limit": spec.linearizability.timeLimitS, "memory-limit-mb": spec.linearizability.memoryLimitMb },

@@ -1,7 +1,7 @@
 // The linearizability checker of a run: the kv model (a cas-register per key) over the
 // register and cas-register workloads, with a verdict, a readable account and an HTML view.
 import type { Validity, Verdict } from "../../core/verdict.js";
-import type { Checker } from "../checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "../checker.js";
 import type { History } from "../../history/op.js";
 import { describeOpDefault, type Model } from "../models/model.js";
 import { DEFAULT_LIMITS, explain, modelByName, type LinearizabilityOptions } from "./check.js";
@@ -11,6 +11,17 @@ import type { LinearizabilityResult, PartitionResult } from "./types.js";
 import { renderLinearizabilityHtml } from "./visualize.js";
 
 export const LINEARIZABILITY_VIEW = "linearizability.html";
+
+/** The kv model; the search's budget comes from the spec. */
+export const descriptor: CheckerDescriptor = {
+  name: "linearizable",
+  doc: "the history has a linearization: an order of the ops that respects real time and that the kv model accepts",
+  unfit: fitsOwnWorkloads("linearizable"),
+  configure: (run) =>
+    run
+      ? linearizableChecker("kv", { timeLimitMs: run.spec.linearizability.timeLimitS * 1000, memoryBytes: run.spec.linearizability.memoryLimitMb * 2 ** 20 })
+      : linearizableChecker(),
+};
 
 export function linearizableChecker(modelName = "kv", limits: LinearizabilityOptions = DEFAULT_LIMITS): Checker {
   return {
