@@ -294,7 +294,7 @@ export const CROSS_CHECKS: readonly CrossCheckRule[] = [
   { refuses: "bug switches with a target other than bundled", run: checkTargetTopology },
   { refuses: "more per-fault intervals or durations than faults", run: checkPerFaultTimings },
   { refuses: "a partition shape the topology cannot have (`isolate-sentinel` without sentinels, a split of one node), lag links it lacks (`primary-replicas` without replicas, `sentinels` with fewer than two)", run: checkNetworkFaults },
-  { refuses: "a checker that cannot judge the workload on the topology (see the checkers below)", run: checkCheckers },
+  { refuses: "a checker that cannot judge the workload on the topology (see Checkers below)", run: checkCheckers },
   { refuses: "a workload that reads from replicas without replicas, or with fewer than 2 workers (a writer and a reader)", run: checkReplicaReads },
   { refuses: "`wait-replicas` above the replicas, a `wait-timeout-ms` not below `timeout-ms`", run: checkWait },
   { refuses: "`expect.replica-reads` without a workload that reads from replicas, `expect.loss: none` where the loss-window checker cannot run", run: checkExpectations },

@@ -54,14 +54,30 @@ export interface Resolved {
   strs(path: string): string[];
 }
 
-export interface Field {
+/** A constant default (none: the setting is optional), or one computed from other fields, with how the reference says it. */
+type Default = { default?: Value; defaultText?: undefined } | { default: (r: Resolved) => Value; defaultText: string };
+
+export type Field = Default & {
   path: string;
   flag: string;
+  /** The flag's --help text. */
   description: string;
+  /** More for the reference, when the help text does not say it all. */
+  doc?: string;
   type: FieldType;
-  /** A constant, or computed from other (resolved) fields; none means the setting is optional. */
-  default?: Value | ((r: Resolved) => Value);
-}
+};
+
+/** Each section's line in the reference ("" is the top level). */
+export const SECTION_DOCS: Readonly<Record<string, string>> = {
+  "": "Run-wide settings.",
+  topology: "The deployment under test: a primary, its replicas and the sentinels.",
+  sentinel: "Sentinel's settings; only with topology sentinel.",
+  replication: "Replication settings; only with topology replication or sentinel.",
+  workload: "What the clients do.",
+  nemesis: "The faults and their schedule.",
+  expect: "What the test expects of the target, judged by the checkers.",
+  linearizability: "The linearizability search's budget; past it the verdict is unknown.",
+};
 
 const int = (min: number, max: number): ItemType => ({ kind: "int", min, max });
 const positive = (max: number): ItemType => ({ kind: "number", min: 0, minExclusive: true, max });
@@ -77,6 +93,7 @@ export const FIELDS: readonly Field[] = [
     type: { kind: "string", noun: "name", pattern: /^[A-Za-z0-9._+-]+$/, expect: "letters, digits, '.', '_', '-' or '+'" },
     default: (r) =>
       [r.str("target"), r.str("topology.type"), r.str("workload.type"), r.strs("nemesis.faults").join("+")].join("-"),
+    defaultText: "<target>-<topology>-<workload>-<faults joined by +>",
   },
   {
     path: "seed",
@@ -85,8 +102,16 @@ export const FIELDS: readonly Field[] = [
     type: int(0, 2 ** 31 - 1),
     // Random but always recorded, so any run can be replayed from its resolved spec.
     default: () => randomInt(0, 2 ** 31),
+    defaultText: "random (the resolved seed is stored in the run folder's test.yaml)",
   },
-  { path: "target", flag: "--target", description: `server under test: ${TARGETS.join(", ")} (default bundled: runs on a bare machine)`, type: oneOf("target", TARGETS), default: "bundled" },
+  {
+    path: "target",
+    flag: "--target",
+    description: `server under test: ${TARGETS.join(", ")} (default bundled: runs on a bare machine)`,
+    doc: "bundled: the reference server in bundled-server/, started from this package; redis: redis-server and redis-sentinel from PATH.",
+    type: oneOf("target", TARGETS),
+    default: "bundled",
+  },
   {
     path: "topology.type",
     flag: "--topology",
@@ -100,6 +125,7 @@ export const FIELDS: readonly Field[] = [
     description: "replicas of the primary, 0..16 (default 0 standalone, 2 otherwise)",
     type: int(0, 16),
     default: (r) => (r.str("topology.type") === "standalone" ? 0 : 2),
+    defaultText: "0 on standalone, 2 otherwise",
   },
   {
     path: "topology.sentinels",
@@ -107,6 +133,7 @@ export const FIELDS: readonly Field[] = [
     description: "sentinels, 0..9 (default 3 with sentinel, 0 otherwise)",
     type: int(0, 9),
     default: (r) => (r.str("topology.type") === "sentinel" ? 3 : 0),
+    defaultText: "3 with topology sentinel, 0 otherwise",
   },
   {
     path: "sentinel.quorum",
@@ -114,6 +141,7 @@ export const FIELDS: readonly Field[] = [
     description: "sentinel quorum, 1..sentinels (default: majority)",
     type: int(1, 9),
     default: (r) => Math.floor(r.num("topology.sentinels") / 2) + 1,
+    defaultText: "a majority of the sentinels",
   },
   {
     path: "sentinel.down-after-milliseconds",
@@ -161,6 +189,7 @@ export const FIELDS: readonly Field[] = [
     path: "requirepass",
     flag: "--requirepass",
     description: "password (also used as masterauth); no whitespace",
+    doc: "Also set as masterauth on every node and auth-pass on every sentinel.",
     type: { kind: "string", noun: "password", pattern: /^\S+$/, expect: "a non-empty string without whitespace" },
   },
   {
@@ -183,6 +212,7 @@ export const FIELDS: readonly Field[] = [
     description: `keys, 1..100000 (default ${defaultKeysText()})`,
     type: int(1, 100_000),
     default: (r) => workloadNamed(r.str("workload.type")).defaultKeys,
+    defaultText: defaultKeysText(),
   },
   { path: "workload.concurrency", flag: "--concurrency", description: "client workers, 1..1000 (default 5)", type: int(1, 1000), default: 5 },
   { path: "workload.rate", flag: "--rate", description: "total ops/s, 1..100000 (default 100)", type: int(1, 100_000), default: 100 },
@@ -190,6 +220,7 @@ export const FIELDS: readonly Field[] = [
     path: "workload.timeout-ms",
     flag: "--timeout-ms",
     description: "client command timeout in ms, 10..60000 (default 1000)",
+    doc: "A timed-out op is recorded as info: it may or may not have taken effect.",
     type: int(10, 60_000),
     default: 1000,
   },
@@ -197,6 +228,7 @@ export const FIELDS: readonly Field[] = [
     path: "workload.wait-replicas",
     flag: "--wait-replicas",
     description: "WAIT for this many replicas after every write, 0..replicas (default 0: no WAIT); fewer in time makes the write info",
+    doc: "Each write (write, add, cas) becomes the write plus WAIT N wait-timeout-ms: ok only when N replicas acknowledged it in time, info otherwise. With expect.loss: none it tests the claim that writes so confirmed survive failovers.",
     type: int(0, 16),
     default: 0,
   },
@@ -211,6 +243,7 @@ export const FIELDS: readonly Field[] = [
     path: "nemesis.faults",
     flag: "--nemesis",
     description: `faults: ${NEMESES.join(", ")} (default none)`,
+    doc: "kill: SIGKILL a node of a role from nemesis.targets, then restart it; pause: SIGSTOP, then SIGCONT; failover: SENTINEL FAILOVER at a random sentinel; partition: the links of a shape from nemesis.partitions stop passing at the network switch, then pass again; lag: latency on nemesis.lag-links, then none.",
     type: listOf(oneOf("nemesis fault", NEMESES), { unique: true, nonEmpty: true }),
     default: ["none"],
   },
@@ -225,6 +258,7 @@ export const FIELDS: readonly Field[] = [
     path: "nemesis.targets",
     flag: "--nemesis-targets",
     description: `roles a fault may hit: ${NEMESIS_TARGETS.join(", ")} (default primary)`,
+    doc: "A kill or pause hits one of these roles, picked by the seeded RNG.",
     type: listOf(oneOf("nemesis target", NEMESIS_TARGETS), { unique: true, nonEmpty: true }),
     default: ["primary"],
   },
@@ -239,6 +273,7 @@ export const FIELDS: readonly Field[] = [
     path: "nemesis.duration",
     flag: "--nemesis-duration",
     description: "seconds a fault lasts, > 0 and <= 3600 (default 5)",
+    doc: "Then a killed node restarts, a paused one resumes, a partition heals, a lag ends.",
     type: positive(3600),
     default: 5,
   },
@@ -262,6 +297,7 @@ export const FIELDS: readonly Field[] = [
     description: `partition shapes to pick from: ${PARTITION_SHAPES.join(", ")} (default primary-with-clients; clients-only on standalone)`,
     type: listOf(oneOf("partition shape", PARTITION_SHAPES), { unique: true, nonEmpty: true }),
     default: (r) => (r.str("topology.type") === "standalone" ? ["clients-only"] : ["primary-with-clients"]),
+    defaultText: "[primary-with-clients]; [clients-only] on standalone",
   },
   {
     path: "nemesis.lag-ms",
@@ -283,6 +319,7 @@ export const FIELDS: readonly Field[] = [
     description: `lag fault: links slowed, ${LAG_LINKS.join(", ")} (default primary-replicas; clients on standalone)`,
     type: oneOf("set of links", LAG_LINKS),
     default: (r) => (r.str("topology.type") === "standalone" ? "clients" : "primary-replicas"),
+    defaultText: "primary-replicas; clients on standalone",
   },
   {
     path: "expect.loss",
@@ -302,6 +339,7 @@ export const FIELDS: readonly Field[] = [
     path: "time-limit",
     flag: "--time-limit",
     description: "seconds the workload runs, > 0 and <= 86400 (default 30)",
+    doc: "The final heal and the final reads come after.",
     type: positive(86_400),
     default: 30,
   },
@@ -330,6 +368,7 @@ export const FIELDS: readonly Field[] = [
     path: "bugs",
     flag: "--bug",
     description: `bundled server only: deliberate faults for checker tests, ${BUG_NAMES.join(", ")} (default none)`,
+    doc: "Only with target bundled.",
     type: listOf(oneOf("bug switch", BUG_NAMES), { unique: true, nonEmpty: false }),
     default: [],
   },
@@ -337,6 +376,7 @@ export const FIELDS: readonly Field[] = [
     path: "checkers",
     flag: "--checkers",
     description: `checkers: ${CHECKER_NAMES.join(", ")} (default: the workload's own)`,
+    doc: "Without it, every checker that fits the workload and the topology runs (see Checkers below).",
     type: listOf(oneOf("checker", CHECKER_NAMES), { unique: true, nonEmpty: false }),
     default: [],
   },
