@@ -12,7 +12,7 @@
 
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
 import type { Validity, Verdict } from "../core/verdict.js";
-import type { Checker } from "./checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "./checker.js";
 
 export interface CounterError {
   key: string;
@@ -232,3 +232,10 @@ export function checkCounter(history: History): Verdict {
 }
 
 export const counterChecker = { name: "counter", check: checkCounter } satisfies Checker;
+
+export const descriptor: CheckerDescriptor = {
+  name: "counter",
+  doc: "every read lies between the increments acknowledged before it began and those invoked before it ended",
+  unfit: fitsOwnWorkloads("counter"),
+  configure: () => counterChecker,
+};

@@ -22,7 +22,7 @@
 import type { Observation, SentinelStateRecord } from "../history/events.js";
 import type { History } from "../history/op.js";
 import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
-import { type Checker } from "./checker.js";
+import type { Checker, CheckerDescriptor } from "./checker.js";
 import { Faults } from "./faults.js";
 import { parseInstance, parseQuorum, secs, Timeline, type Attempt, type MasterChange } from "./observed.js";
 
@@ -143,6 +143,15 @@ export function checkElectionRules(history: History, observation: Observation | 
   const valid = combineValidity([...rows.map((r) => r.valid), ...global.map((g) => g.valid)]);
   return { valid, summary: summarise(rows, global), details, report: rows.map(rowLine) };
 }
+
+/** Reads Sentinel's events in the observer's record, so it fits any workload with sentinels. */
+export const descriptor: CheckerDescriptor = {
+  name: "election-rules",
+  doc: "every Sentinel failover in the observer's record followed Sentinel's rules",
+  unfit: (_, topology) => (topology === "sentinel" ? undefined : `needs topology sentinel (topology.type is ${topology})`),
+  configure: (run) =>
+    electionRulesChecker(run ? { quorum: run.spec.sentinel.quorum, sentinels: run.spec.topology.sentinels, downAfterMs: run.spec.sentinel.downAfterMs } : {}),
+};
 
 export function electionRulesChecker(options: ElectionRulesOptions = {}): Checker {
   return { name: "election-rules", check: (history, observation) => checkElectionRules(history, observation, options) };

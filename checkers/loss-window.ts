@@ -31,17 +31,16 @@
 import type { Observation } from "../history/events.js";
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
 import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
-import { type Checker } from "./checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "./checker.js";
+import type { LossShape } from "../core/workload-traits.js";
 import { checkCounter, type CounterDetails } from "./counter.js";
 import { Faults, type FaultPeriod } from "./faults.js";
 import { secs, Timeline, type MasterChange } from "./observed.js";
 import { checkSet, type SetDetails } from "./set.js";
 
-export type LossWorkload = "set" | "counter" | "register";
-
 export interface LossWindowOptions {
-  /** Which workload wrote the history; inferred from its ops when absent. */
-  workload?: LossWorkload;
+  /** How the workload's lost writes show in the history; inferred from its ops when absent. */
+  workload?: LossShape;
   minReplicasToWrite?: number;
   /** min-replicas-max-lag, seconds. */
   minReplicasMaxLagS?: number;
@@ -119,7 +118,7 @@ export interface LossEpisode {
 
 export interface LossDetails {
   [field: string]: unknown;
-  workload: LossWorkload | null;
+  workload: LossShape | null;
   acknowledged: number;
   lostCount: number;
   lost: LostWrite[];
@@ -178,6 +177,30 @@ export function checkLossWindow(history: History, observation: Observation | und
   const valid = verdictOf(details);
   return { valid, summary: summarise(details), details, report: reportLines(details) };
 }
+
+/** Fits a workload whose lost writes can be named, on a topology with replicas to fail over to. */
+export const descriptor: CheckerDescriptor = {
+  name: "loss-window",
+  doc: "every lost acknowledged write fits what the configuration promises (min-replicas-to-write, min-replicas-max-lag), or none is lost with expect.loss: none",
+  unfit: (workload, topology) =>
+    workload.lossShape === undefined
+      ? fitsOwnWorkloads("loss-window")(workload, topology)
+      : topology === "standalone"
+        ? `needs replicas (topology.type is ${topology})`
+        : undefined,
+  configure: (run) =>
+    lossWindowChecker(
+      run
+        ? {
+            workload: run.workload.lossShape,
+            minReplicasToWrite: run.spec.replication.minReplicasToWrite,
+            minReplicasMaxLagS: run.spec.replication.minReplicasMaxLag,
+            expectNoLoss: run.spec.expect.loss === "none",
+            persistence: run.spec.persistence,
+          }
+        : {},
+    ),
+};
 
 export function lossWindowChecker(options: LossWindowOptions = {}): Checker {
   return { name: "loss-window", check: (history, observation) => checkLossWindow(history, observation, options) };
@@ -635,7 +658,7 @@ function reportLines(d: LossDetails): string[] {
 }
 
 /** set: reads return arrays; register: writes; counter: adds with reads of numbers. */
-function inferWorkload(history: History): LossWorkload | undefined {
+function inferWorkload(history: History): LossShape | undefined {
   let adds = false;
   for (const op of history) {
     if (op.process === "nemesis") continue;

@@ -4,7 +4,7 @@
 
 import { outcomeOf, pairOps, type History, type Op, type Pair } from "../history/op.js";
 import type { Validity, Verdict } from "../core/verdict.js";
-import type { Checker } from "./checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "./checker.js";
 
 /** An acknowledged add that the final read does not contain. */
 export interface LostAdd {
@@ -213,3 +213,10 @@ export function checkSet(history: History): Verdict {
 }
 
 export const setChecker = { name: "set", check: checkSet } satisfies Checker;
+
+export const descriptor: CheckerDescriptor = {
+  name: "set",
+  doc: "every acknowledged add is in the final read, and the final read holds nothing never added",
+  unfit: fitsOwnWorkloads("set"),
+  configure: () => setChecker,
+};

@@ -13,7 +13,7 @@
 // succeeded; valid otherwise, with the staleness reported. Pure.
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
 import type { Validity, Verdict } from "../core/verdict.js";
-import type { Checker } from "./checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "./checker.js";
 
 export interface StaleReadOptions {
   /** The spec asks for linearizable replica reads: any stale read is invalid. */
@@ -136,6 +136,13 @@ export function checkStaleReads(history: History, options: StaleReadOptions = {}
   else if (details.reads === 0) valid = "unknown";
   return { valid, summary: summarise(details), details, report: reportLines(details) };
 }
+
+export const descriptor: CheckerDescriptor = {
+  name: "stale-read",
+  doc: "replica reads returned written values, and how stale they were (with expect.replica-reads: linearizable, none may be)",
+  unfit: fitsOwnWorkloads("stale-read"),
+  configure: (run) => staleReadChecker(run ? { linearizable: run.spec.expect.replicaReads === "linearizable" } : {}),
+};
 
 export function staleReadChecker(options: StaleReadOptions = {}): Checker {
   return { name: "stale-read", check: (history) => checkStaleReads(history, options) };

@@ -4,7 +4,7 @@
 
 import { isClientOp, outcomeOf, pairOps, type History } from "../history/op.js";
 import type { Verdict } from "../core/verdict.js";
-import type { Checker } from "./checker.js";
+import type { Checker, CheckerDescriptor } from "./checker.js";
 
 /** How many distinct error texts to keep per function; the rest are summed. */
 export const TOP_ERRORS = 10;
@@ -95,3 +95,11 @@ export function checkStats(history: History): Verdict {
 }
 
 export const statsChecker = { name: "stats", check: checkStats } satisfies Checker;
+
+/** Fits every run: any history has op counts and errors to summarise. */
+export const descriptor: CheckerDescriptor = {
+  name: "stats",
+  doc: "every kind of op invoked succeeded at least once; outcome counts and the commonest errors per kind",
+  unfit: () => undefined,
+  configure: () => statsChecker,
+};

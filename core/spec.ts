@@ -3,7 +3,6 @@
 
 export const TARGETS = ["redis", "bundled"] as const;
 export const TOPOLOGIES = ["standalone", "replication", "sentinel"] as const;
-export const WORKLOADS = ["register", "cas-register", "counter", "set", "stale-read"] as const;
 export const NEMESES = ["none", "kill", "pause", "failover", "partition", "lag"] as const;
 export const NEMESIS_MODES = ["random", "sequence", "together"] as const;
 /** Which links a lag fault slows. */
@@ -23,7 +22,6 @@ export const PARTITION_SHAPES = [
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];
 export const NEMESIS_TARGETS = ["primary", "replica", "sentinel"] as const;
 export const PERSISTENCE = ["none", "appendonly"] as const;
-export const CHECKERS = ["linearizable", "set", "counter", "stats", "loss-window", "election-rules", "stale-read"] as const;
 /** expect.loss: lost acknowledged writes must stay within the configuration's bound, or there must be none. */
 export const EXPECT_LOSS = ["bounded", "none"] as const;
 /** expect.replica-reads: replica reads may be stale, or must be linearizable. */
@@ -31,39 +29,13 @@ export const EXPECT_REPLICA_READS = ["stale", "linearizable"] as const;
 
 export type TargetName = (typeof TARGETS)[number];
 export type TopologyName = (typeof TOPOLOGIES)[number];
-export type WorkloadName = (typeof WORKLOADS)[number];
 export type NemesisName = (typeof NEMESES)[number];
 export type NemesisTarget = (typeof NEMESIS_TARGETS)[number];
 export type Persistence = (typeof PERSISTENCE)[number];
-export type CheckerName = (typeof CHECKERS)[number];
 export type NemesisMode = (typeof NEMESIS_MODES)[number];
 export type LagLinks = (typeof LAG_LINKS)[number];
 export type ExpectLoss = (typeof EXPECT_LOSS)[number];
 export type ExpectReplicaReads = (typeof EXPECT_REPLICA_READS)[number];
-
-/** The checkers that can judge each workload's history; all of them run unless the spec picks some. */
-export const WORKLOAD_CHECKERS: Record<WorkloadName, readonly CheckerName[]> = {
-  register: ["linearizable", "stats"],
-  "cas-register": ["linearizable", "stats"],
-  counter: ["counter", "stats"],
-  set: ["set", "stats"],
-  "stale-read": ["stale-read", "stats"],
-};
-
-/** Workloads whose lost writes the loss-window checker can name. */
-export const LOSS_WINDOW_WORKLOADS: readonly WorkloadName[] = ["set", "counter", "register"];
-
-/**
- * The checkers that fit a workload on a topology: the workload's own, plus loss-window
- * (set, counter, register with replicas) and election-rules (with sentinels), which also read
- * the observer's record. All of them run unless the spec picks some.
- */
-export function checkersFitting(workload: WorkloadName, topology: TopologyName): CheckerName[] {
-  const names = [...WORKLOAD_CHECKERS[workload]];
-  if (topology !== "standalone" && LOSS_WINDOW_WORKLOADS.includes(workload)) names.push("loss-window");
-  if (topology === "sentinel") names.push("election-rules");
-  return names;
-}
 
 export interface TopologySpec {
   type: TopologyName;
@@ -88,7 +60,8 @@ export interface ReplicationSpec {
 }
 
 export interface WorkloadSpec {
-  type: WorkloadName;
+  /** A workload's name (workloads/index.ts lists them; spec/ accepts only those). */
+  type: string;
   /** Number of keys the workload spreads over. */
   keys: number;
   /** Concurrent client workers. */
@@ -149,7 +122,7 @@ export interface Spec {
   linearizability: { timeLimitS: number; memoryLimitMb: number };
   /** Deliberate faults of the bundled server (bundled-server/bugs.ts), to prove a checker catches them. */
   bugs: string[];
-  /** Checkers to run; empty means the workload's own. */
-  checkers: CheckerName[];
+  /** Checkers to run, by name (checkers/index.ts lists them); empty means all that fit the workload and topology. */
+  checkers: string[];
   resultsDir: string;
 }

@@ -2,7 +2,7 @@
 // nothing but Node: the bundled server as a primary, two replicas and three sentinels; the
 // set workload, then the register workload, each under a random mix of partitions (the split
 // brain among them) and kills of the primary; checked; the folders of both runs printed.
-import type { FlagValues } from "../spec/parse.js";
+import type { FlagValues } from "../spec/index.js";
 
 /** Seconds of workload per run: two runs make about a minute. */
 export const CHAOS_TIME_LIMIT_S = 30;

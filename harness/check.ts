@@ -1,51 +1,30 @@
 // Runs the checkers a spec asks for over a history: used at the end of a run and by `redline check`.
-import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
-import { type Checker } from "../checkers/checker.js";
-import { CHECKERS } from "../checkers/index.js";
-import { linearizableChecker } from "../checkers/linearizable/checker.js";
-import type { Observation } from "../history/events.js";
-import type { History } from "../history/op.js";
-import { electionRulesChecker } from "../checkers/election-rules.js";
-import { lossWindowChecker, type LossWorkload } from "../checkers/loss-window.js";
-import { staleReadChecker } from "../checkers/stale-read.js";
-import { checkersFitting, type CheckerName, type Spec } from "../core/spec.js";
-import { renderView } from "../report/views.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Spec } from "../core/spec.js";
+import { combineValidity, type Validity, type Verdict } from "../core/verdict.js";
+import type { Checker } from "../checkers/checker.js";
+import { checkerNamed, checkersFitting } from "../checkers/index.js";
+import type { Observation } from "../history/events.js";
+import type { History } from "../history/op.js";
+import { workloadNamed } from "../workloads/index.js";
+import { renderView } from "../report/views.js";
 
 export interface CheckOutcome {
   valid: Validity;
   checkers: Record<string, Verdict>;
 }
 
-export function checkersFor(spec: Spec): CheckerName[] {
-  return spec.checkers.length > 0 ? spec.checkers : checkersFitting(spec.workload.type, spec.topology.type);
+/** The names of the spec's checkers: those it picks, else all that fit its workload and topology. */
+export function checkersFor(spec: Spec): string[] {
+  if (spec.checkers.length > 0) return spec.checkers;
+  return checkersFitting(workloadNamed(spec.workload.type), spec.topology.type).map((c) => c.name);
 }
 
 /** The spec's checkers, configured by it: the search's budget, what the configuration promises, what the test expects. */
-export function checkersOf(spec: Spec, names: readonly CheckerName[] = checkersFor(spec)): Checker[] {
-  return names.map((n) => configured(spec, n));
-}
-
-function configured(spec: Spec, name: CheckerName): Checker {
-  switch (name) {
-    case "linearizable":
-      return linearizableChecker("kv", { timeLimitMs: spec.linearizability.timeLimitS * 1000, memoryBytes: spec.linearizability.memoryLimitMb * 2 ** 20 });
-    case "loss-window":
-      return lossWindowChecker({
-        workload: spec.workload.type as LossWorkload,
-        minReplicasToWrite: spec.replication.minReplicasToWrite,
-        minReplicasMaxLagS: spec.replication.minReplicasMaxLag,
-        expectNoLoss: spec.expect.loss === "none",
-        persistence: spec.persistence,
-      });
-    case "election-rules":
-      return electionRulesChecker({ quorum: spec.sentinel.quorum, sentinels: spec.topology.sentinels, downAfterMs: spec.sentinel.downAfterMs });
-    case "stale-read":
-      return staleReadChecker({ linearizable: spec.expect.replicaReads === "linearizable" });
-    default:
-      return CHECKERS[name];
-  }
+export function checkersOf(spec: Spec, names: readonly string[] = checkersFor(spec)): Checker[] {
+  const run = { spec, workload: workloadNamed(spec.workload.type) };
+  return names.map((name) => checkerNamed(name).configure(run));
 }
 
 export async function runCheckersWith(history: History, list: readonly Checker[], observation?: Observation): Promise<CheckOutcome> {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import type { Checker } from "../checkers/checker.js";
-import { CHECKERS as CHECKER_BY_NAME } from "../checkers/index.js";
+import { CHECKERS, checkerNamed } from "../checkers/index.js";
 import { DEFAULT_LIMITS } from "../checkers/linearizable/check.js";
 import { linearizableChecker } from "../checkers/linearizable/checker.js";
 import { MODEL_NAMES } from "../checkers/models/index.js";
@@ -19,8 +19,8 @@ import { EXIT, exitCodeFor, SetupError } from "../core/exit-codes.js";
 import { CHAOS_TIME_LIMIT_S, chaosRuns } from "./chaos.js";
 import { reapLeftovers } from "./reap.js";
 import { run, type Progress } from "./runner.js";
-import { FLAGS, loadSpec, SpecError } from "../spec/parse.js";
-import { CHECKERS, type CheckerName, type Spec } from "../core/spec.js";
+import { FLAGS, loadSpec, SpecError } from "../spec/index.js";
+import type { Spec } from "../core/spec.js";
 import { FILES, listRuns, readResults, writeJson, type RunResults } from "../core/run-folder.js";
 import { formatSummary, verdictWord } from "./summary.js";
 import { archiveRun } from "../report/archive.js";
@@ -31,6 +31,8 @@ const reports = () => import("../report/index.js");
 const DEFAULT_PORT = 8421;
 
 class UsageError extends Error {}
+
+const CHECKER_NAMES = CHECKERS.map((c) => c.name);
 
 const MIB = 1024 * 1024;
 
@@ -123,7 +125,7 @@ program
   .command("check")
   .description("re-run the checkers on a stored history: a run folder, a history.jsonl, or a Jepsen/Knossos EDN history")
   .argument("<path>", "run folder, history.jsonl or history.edn")
-  .option("--checkers <names>", `checkers to run, comma-separated (${CHECKERS.join(", ")}); default: the run's own`)
+  .option("--checkers <names>", `checkers to run, comma-separated (${CHECKER_NAMES.join(", ")}); default: the run's own`)
   .option("--model <name>", `check linearizability with this model (${MODEL_NAMES.join(", ")})`)
   .option("--time-limit <s>", `linearizability: seconds before giving up with unknown (default: the run's, else ${DEFAULT_LIMITS.timeLimitMs / 1000})`)
   .option("--memory-limit <mb>", `linearizability: MiB of search cache before giving up with unknown (default: the run's, else ${DEFAULT_LIMITS.memoryBytes / MIB})`)
@@ -170,9 +172,9 @@ function chooseCheckers(options: CheckOptions, spec: Spec | undefined): Checker[
         ? positiveNumber("--memory-limit", options.memoryLimit) * MIB
         : (spec?.linearizability.memoryLimitMb ?? DEFAULT_LIMITS.memoryBytes / MIB) * MIB,
   };
-  const named = options.checkers ? parseCheckerList(options.checkers) : options.model ? [] : spec ? checkersFor(spec) : ["stats" as const];
+  const named = options.checkers ? parseCheckerList(options.checkers) : options.model ? [] : spec ? checkersFor(spec) : ["stats"];
   const checkers = named.map((n) =>
-    n === "linearizable" ? linearizableChecker("kv", limits) : spec ? checkersOf(spec, [n])[0] : CHECKER_BY_NAME[n],
+    n === "linearizable" ? linearizableChecker("kv", limits) : spec ? checkersOf(spec, [n])[0] : checkerNamed(n).configure(),
   );
   if (options.model) {
     if (!MODEL_NAMES.includes(options.model)) {
@@ -295,14 +297,14 @@ function locate(path: string): Located {
   return { runDir, historyFile, specFile: existsSync(specFile) ? specFile : undefined };
 }
 
-function parseCheckerList(text: string): CheckerName[] {
+function parseCheckerList(text: string): string[] {
   const names = text.split(",").map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
-    if (!(CHECKERS as readonly string[]).includes(n)) {
-      throw new UsageError(`--checkers: '${n}' is not a checker; expected one of ${CHECKERS.join(", ")}`);
+    if (!CHECKER_NAMES.includes(n)) {
+      throw new UsageError(`--checkers: '${n}' is not a checker; expected one of ${CHECKER_NAMES.join(", ")}`);
     }
   }
-  return names as CheckerName[];
+  return names;
 }
 
 function readText(file: string): string {

@@ -15,7 +15,7 @@ import { Observer } from "./observer.js";
 import { Recorder } from "./recorder.js";
 import { Rng } from "../core/rng.js";
 import { sleep } from "../core/sleep.js";
-import { specToYaml } from "../spec/parse.js";
+import { specToYaml } from "../spec/index.js";
 import type { Spec } from "../core/spec.js";
 import { createRunDir, FILES, markLatest, writeJson, type RunResults } from "../core/run-folder.js";
 import { Supervisor } from "../targets/supervisor.js";

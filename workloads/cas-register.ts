@@ -4,9 +4,19 @@
 import type { Redis } from "ioredis";
 import { DefiniteFailure } from "../core/outcome.js";
 import type { Rng } from "../core/rng.js";
-import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
+import { intOrNull, keyNames, type OpInput, type Workload, type WorkloadDescriptor } from "./workload.js";
 
 const VALUES = 5;
+
+export const descriptor: WorkloadDescriptor = {
+  name: "cas-register",
+  doc: "Knossos's register: read, write and cas of values 0..4 on several keys (cas is WATCH / GET / MULTI / SET / EXEC; a cas that does not match or whose EXEC aborts fails)",
+  defaultKeys: 5,
+  checkers: ["linearizable"],
+  // No lossShape: values repeat (0..4), so no read can prove which write was lost.
+  readsReplicas: false,
+  create: (spec) => new CasRegisterWorkload(spec.keys),
+};
 
 export class CasRegisterWorkload implements Workload {
   private readonly keys: string[];

@@ -2,7 +2,17 @@
 // later reads; an increment that timed out may or may not be.
 import type { Redis } from "ioredis";
 import type { Rng } from "../core/rng.js";
-import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
+import { intOrNull, keyNames, type OpInput, type Workload, type WorkloadDescriptor } from "./workload.js";
+
+export const descriptor: WorkloadDescriptor = {
+  name: "counter",
+  doc: "increments (INCRBY 1) and reads (GET) of a few counters",
+  defaultKeys: 1,
+  checkers: ["counter"],
+  lossShape: "counter",
+  readsReplicas: false,
+  create: (spec) => new CounterWorkload(spec.keys),
+};
 
 export class CounterWorkload implements Workload {
   private readonly keys: string[];

@@ -2,7 +2,17 @@
 // linearizability by the kv model.
 import type { Redis } from "ioredis";
 import type { Rng } from "../core/rng.js";
-import { intOrNull, keyNames, type OpInput, type Workload } from "./workload.js";
+import { intOrNull, keyNames, type OpInput, type Workload, type WorkloadDescriptor } from "./workload.js";
+
+export const descriptor: WorkloadDescriptor = {
+  name: "register",
+  doc: "reads and writes (SET of a unique value, GET) on several keys",
+  defaultKeys: 5,
+  checkers: ["linearizable"],
+  lossShape: "register",
+  readsReplicas: false,
+  create: (spec) => new RegisterWorkload(spec.keys),
+};
 
 export class RegisterWorkload implements Workload {
   private readonly keys: string[];

@@ -2,7 +2,17 @@
 // acknowledged element that is missing was lost.
 import type { Redis } from "ioredis";
 import type { Rng } from "../core/rng.js";
-import { keyNames, type OpInput, type Workload } from "./workload.js";
+import { keyNames, type OpInput, type Workload, type WorkloadDescriptor } from "./workload.js";
+
+export const descriptor: WorkloadDescriptor = {
+  name: "set",
+  doc: "adds (SADD) of unique elements; after the heal every set is read back whole (SMEMBERS)",
+  defaultKeys: 1,
+  checkers: ["set"],
+  lossShape: "set",
+  readsReplicas: false,
+  create: (spec) => new SetWorkload(spec.keys),
+};
 
 export class SetWorkload implements Workload {
   private readonly keys: string[];

@@ -4,7 +4,16 @@
 // checker measures how far behind each read was.
 import type { Redis } from "ioredis";
 import type { Rng } from "../core/rng.js";
-import { intOrNull, keyNames, type ClientRole, type OpInput, type Workload } from "./workload.js";
+import { intOrNull, keyNames, type ClientRole, type OpInput, type Workload, type WorkloadDescriptor } from "./workload.js";
+
+export const descriptor: WorkloadDescriptor = {
+  name: "stale-read",
+  doc: "even workers write unique values to the primary (SET), odd workers read them (GET) from replicas",
+  defaultKeys: 1,
+  checkers: ["stale-read"],
+  readsReplicas: true,
+  create: (spec) => new StaleReadWorkload(spec.keys),
+};
 
 export class StaleReadWorkload implements Workload {
   private readonly keys: string[];

@@ -1,7 +1,9 @@
-// A workload: which operations clients invoke, how each maps to Redis commands, and
-// which checkers judge the resulting history.
+// A workload: which operations clients invoke, how each maps to Redis commands, and its
+// descriptor: its name, which checkers judge the resulting history, and how to make one.
 import type { Redis } from "ioredis";
 import type { Rng } from "../core/rng.js";
+import type { WorkloadSpec } from "../core/spec.js";
+import type { WorkloadTraits } from "../core/workload-traits.js";
 
 /** What an invocation carries: the op's function, key and argument. */
 export interface OpInput {
@@ -13,7 +15,6 @@ export interface OpInput {
 /** Where a worker's connection goes: the primary, or a replica (reads only). */
 export type ClientRole = "primary" | "replica";
 
-/** Which checkers judge a workload is in harness/spec.ts (WORKLOAD_CHECKERS), so specs can be validated without one. */
 export interface Workload {
   /** The connection each worker uses; every worker talks to the primary when absent. */
   roleOf?(worker: number): ClientRole;
@@ -23,6 +24,20 @@ export interface Workload {
   apply(client: Redis, op: OpInput): Promise<unknown>;
   /** Reads run once after the final heal, to learn the final state. */
   finalOps(): OpInput[];
+}
+
+/**
+ * One kind of workload, as the spec, the checkers and the runner know it. Each workload's file
+ * exports its descriptor; workloads/index.ts lists them, and the names the spec accepts come
+ * from that list.
+ */
+export interface WorkloadDescriptor extends WorkloadTraits {
+  /** One line saying what it does, for the spec reference. */
+  readonly doc: string;
+  /** workload.keys when the spec does not say. */
+  readonly defaultKeys: number;
+  /** A fresh workload for a run (WAIT is added around it by createWorkload). */
+  create(spec: WorkloadSpec): Workload;
 }
 
 export function keyNames(prefix: string, count: number): string[] {

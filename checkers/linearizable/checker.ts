@@ -2,7 +2,7 @@
 // register and cas-register workloads, with a verdict, a readable account and the data of its
 // page (report/linearizability draws it).
 import type { Validity, Verdict } from "../../core/verdict.js";
-import type { Checker } from "../checker.js";
+import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "../checker.js";
 import type { History } from "../../history/op.js";
 import { describeOpDefault, type Model } from "../models/model.js";
 import { DEFAULT_LIMITS, explain, modelByName, type LinearizabilityOptions } from "./check.js";
@@ -12,6 +12,17 @@ import type { LinearizabilityResult, LinearizabilityView, PartitionResult } from
 
 /** The page's file in the run folder. */
 export const LINEARIZABILITY_VIEW = "linearizability.html";
+
+/** The kv model; the search's budget comes from the spec. */
+export const descriptor: CheckerDescriptor = {
+  name: "linearizable",
+  doc: "the history has a linearization: an order of the ops that respects real time and that the kv model accepts",
+  unfit: fitsOwnWorkloads("linearizable"),
+  configure: (run) =>
+    run
+      ? linearizableChecker("kv", { timeLimitMs: run.spec.linearizability.timeLimitS * 1000, memoryBytes: run.spec.linearizability.memoryLimitMb * 2 ** 20 })
+      : linearizableChecker(),
+};
 
 export function linearizableChecker(modelName = "kv", limits: LinearizabilityOptions = DEFAULT_LIMITS): Checker {
   return {

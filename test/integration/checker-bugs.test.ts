@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { LossDetails } from "../../checkers/loss-window.js";
 import { run } from "../../harness/runner.js";
-import { parseSpec } from "../../spec/parse.js";
+import { parseSpec } from "../../spec/index.js";
 import type { Spec } from "../../core/spec.js";
 import { bundledPrograms } from "../../targets/bundled.js";
 import { ProcessTarget } from "../../targets/process-target.js";

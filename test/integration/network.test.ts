@@ -7,7 +7,7 @@ import { parseHistory } from "../../history/jsonl.js";
 import type { Op } from "../../history/op.js";
 import { info, waitUntil } from "../../targets/admin.js";
 import { Rng } from "../../core/rng.js";
-import { parseSpec } from "../../spec/parse.js";
+import { parseSpec } from "../../spec/index.js";
 import type { RunResults } from "../../core/run-folder.js";
 import { Supervisor } from "../../targets/supervisor.js";
 import { replicationProblem } from "../../targets/topology.js";

@@ -13,7 +13,7 @@ import { parseHistory } from "../../history/jsonl.js";
 import type { Op } from "../../history/op.js";
 import { Observer } from "../../harness/observer.js";
 import { waitUntil } from "../../targets/admin.js";
-import { parseSpec } from "../../spec/parse.js";
+import { parseSpec } from "../../spec/index.js";
 import type { RunResults } from "../../core/run-folder.js";
 import { Supervisor } from "../../targets/supervisor.js";
 import { ProcessTarget } from "../../targets/process-target.js";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Op } from "../../history/op.js";
 import { checkersOf, runCheckersWith } from "../../harness/check.js";
-import { parseSpec } from "../../spec/parse.js";
+import { parseSpec } from "../../spec/index.js";
 
 /** Many concurrent writes and a read of a value nobody wrote: a long search before "illegal". */
 function hardHistory(): Op[] {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../spec/parse.js";
+import { FLAGS, SpecError, loadSpec, parseSpec, specToYaml } from "../../spec/index.js";
 import type { Spec } from "../../core/spec.js";
 
 /** The problems of a spec that must be refused. */
@@ -617,17 +617,5 @@ describe("spec-parse", () => {
         "spec.yaml:2:9: topology.type: 'sentinal' is not a valid topology; expected one of standalone, replication, sentinel",
       ]);
     });
-  });
-});
-
-describe("the README's spec example", () => {
-  it("is a valid spec", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("## The spec"));
-    const example = /```yaml\n([\s\S]*?)```/.exec(section);
-    assert.ok(example, "no yaml block under '## The spec'");
-    const spec = parseSpec(example[1], "README.md");
-    assert.equal(spec.topology.type, "sentinel");
-    assert.deepEqual(spec.nemesis.faults, ["partition", "kill"]);
   });
 });
