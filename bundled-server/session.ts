@@ -3,7 +3,8 @@
 // The commands that are about the connection itself live here: AUTH, HELLO, SELECT, QUIT,
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
-import { clientNameProblem, subcommandRefusal, type ClientState, type CommandContext, type CommandSpec } from "./command.js";
+import type { ClientState } from "./client-state.js";
+import { clientNameProblem, subcommandRefusal, type CommandContext, type CommandSpec } from "./command.js";
 import { string2ll } from "./commands/args.js";
 import { toKey } from "./keyspace.js";
 import { ReplyBuffer } from "./resp/encode.js";
