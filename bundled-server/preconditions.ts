@@ -2,7 +2,7 @@
 // precondition refuses the command (through rejectCommand), answers for it (QUEUED inside
 // MULTI), or lets it through to the next. Session.dispatch runs the list; the first answer is
 // the command's reply. A new rule is one new entry at its place in processCommand's order (the
-// cluster's MOVED / ASK / CROSSSLOT redirection goes right after inTransactionOnly).
+// cluster's MOVED / ASK / CROSSSLOT redirection goes right after refusedInTransaction).
 import type { Bugs } from "./bugs.js";
 import { subcommandRefusal, type CommandSpec } from "./command.js";
 import type { Config } from "./config.js";
@@ -120,7 +120,7 @@ const protectedCommand: Precondition = (ctx) => {
 const authRequired: Precondition = (ctx) => (!ctx.client.authenticated && !ctx.command.noAuth ? reject(ctx, error(ERR.noAuth)) : undefined);
 
 /** CMD_NO_MULTI inside MULTI. */
-const inTransactionOnly: Precondition = (ctx) =>
+const refusedInTransaction: Precondition = (ctx) =>
   ctx.client.inTransaction && ctx.command.noMulti ? reject(ctx, error("ERR Command not allowed inside a transaction")) : undefined;
 
 /** min-replicas-to-write: a write on a master short of good replicas (NOREPLICAS). */
@@ -165,7 +165,7 @@ export const PRECONDITIONS: readonly Precondition[] = [
   badSubcommand,
   protectedCommand,
   authRequired,
-  inTransactionOnly,
+  refusedInTransaction,
   tooFewReplicas,
   readOnlyReplica,
   pubsubContext,
