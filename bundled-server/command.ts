@@ -1,6 +1,8 @@
 // What a command is to the server: its table entry (name, arity, flags, key positions, as
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
+import type { ClientState } from "./client-state.js";
 import { cstr, errorf, lowerAscii } from "./commands/args.js";
+import type { ServerConfig } from "./config.js";
 import type { Database, Keyspace } from "./keyspace.js";
 import type { Replication } from "./replication/replication.js";
 import type { Sentinel } from "./sentinel/sentinel.js";
@@ -22,48 +24,6 @@ export type CommandFlag =
   /** Not allowed inside MULTI (WATCH, MULTI itself, blocking commands run non-blocking there). */
   | "no-multi";
 
-/** Per-connection state that commands may read or change. */
-export interface ClientState {
-  readonly id: number;
-  name: string | null;
-  /** Selected database index. */
-  db: number;
-  /** 2 or 3, set by HELLO. */
-  resp: 2 | 3;
-  authenticated: boolean;
-  readonly addr: string;
-  readonly laddr: string;
-  readonly createdAt: number;
-  lastCommand: string;
-  /** master_repl_offset after this client's last write: what WAIT waits for. */
-  woff: number;
-  /** This client's line in CLIENT LIST. */
-  listEntry(now: number): string;
-  /** Closes the connection (CLIENT KILL). */
-  kill(): void;
-  /** For CLIENT KILL TYPE: a replica's connection is `replica`, the link to this node's master `master`. */
-  kind(): "normal" | "pubsub" | "replica" | "master";
-}
-
-/** A client that is not a connection of its own: the AOF's replay, the link to this node's master. */
-export function internalClient(addr: string, kind: ReturnType<ClientState["kind"]>, kill: () => void): ClientState {
-  return {
-    id: 0,
-    name: null,
-    db: 0,
-    resp: 2,
-    authenticated: true,
-    addr,
-    laddr: addr,
-    createdAt: 0,
-    lastCommand: "",
-    woff: 0,
-    listEntry: () => `id=0 addr=${addr} laddr=${addr} fd=-1 name= age=0 idle=0 flags=${kind === "master" ? "M" : "N"} db=0 cmd=NULL user=default resp=2`,
-    kill,
-    kind: () => kind,
-  };
-}
-
 /** What the server offers to commands besides the keyspace. */
 export interface ServerContext {
   config: ServerConfig;
@@ -80,15 +40,6 @@ export interface ServerContext {
   publish(channel: string, message: Buffer): number;
   /** Whether the background expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpireEnabled: boolean;
-}
-
-export interface ServerConfig {
-  get(name: string): string | undefined;
-  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
-  setAll(pairs: Array<[name: string, value: string]>): string | undefined;
-  names(): string[];
-  /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
-  rewrite(current: Record<string, string>): string | undefined;
 }
 
 export interface CommandContext {

@@ -3,7 +3,6 @@
 // option is refused with its name, as redis-server does.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { BUG_NAMES } from "./bugs.js";
-import type { ServerConfig } from "./command.js";
 
 interface Option {
   default: string;
@@ -106,6 +105,16 @@ const canonical = (name: string): string => ALIASES[name.toLowerCase()] ?? name.
 const known = (name: string): boolean => Object.hasOwn(OPTIONS, name);
 
 export class ConfigError extends Error {}
+
+/** The configuration as commands see it (CONFIG GET / SET / REWRITE). */
+export interface ServerConfig {
+  get(name: string): string | undefined;
+  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
+  setAll(pairs: Array<[name: string, value: string]>): string | undefined;
+  names(): string[];
+  /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
+  rewrite(current: Record<string, string>): string | undefined;
+}
 
 export class Config implements ServerConfig {
   private readonly values = new Map<string, string>();

@@ -1,29 +1,32 @@
 // The bundled server: one process, one keyspace, a listener, the command table, the AOF,
-// pub/sub, blocked clients and active expiry. Sessions (session.ts) run the commands.
+// pub/sub, blocked clients and active expiry. Sessions (session.ts) run the commands, after
+// their preconditions (preconditions.ts).
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { Aof, readAof } from "./aof.js";
 import { Bugs, restore } from "./bugs.js";
-import { internalClient, keysOf, type ClientState, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
+import { internalClient, type ClientState } from "./client-state.js";
+import { keysOf, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
 import { COMMAND_TABLE } from "./commands/index.js";
 import type { Config } from "./config.js";
 import { Keyspace, fromKey, toKey } from "./keyspace.js";
 import { error, type Reply } from "./resp/reply.js";
 import { PubSub } from "./pubsub.js";
 import { decodeRdb } from "./replication/rdb.js";
-import { Replication, type ReplicationHistory, type ReplicationHost } from "./replication/replication.js";
+import type { ReplicationHistory } from "./replication/master-link.js";
+import { Replication, type ReplicationHost } from "./replication/replication.js";
 import { SENTINEL_COMMANDS } from "./sentinel/commands.js";
 import { Sentinel } from "./sentinel/sentinel.js";
 import { parseSentinelDirectives } from "./sentinel/settings.js";
-import { Session } from "./session.js";
+import { Session, type SessionHost } from "./session.js";
 
 /** Where a change goes besides the keyspace: the AOF, the replication stream. */
 interface ChangeLog {
   append(db: number, argv: Buffer[]): void;
 }
 
-export class RedisServer implements ServerContext, ReplicationHost {
+export class RedisServer implements ServerContext, ReplicationHost, SessionHost {
   readonly keyspace: Keyspace;
   readonly commands: ReadonlyMap<string, CommandSpec>;
   /** Set when the server runs as a Sentinel (`--sentinel`, or `sentinel` lines in its config). */
@@ -248,21 +251,6 @@ export class RedisServer implements ServerContext, ReplicationHost {
     this.sessions.delete(session);
     this.pubsub.removeAll(session);
     this.replication.forget(session);
-  }
-
-  /**
-   * Whether a command may run now, by replication's rules (processCommand in Redis):
-   * NOREPLICAS on a master short of good replicas, READONLY on a replica, MASTERDOWN on a
-   * replica that must not serve stale data. Returns the error, or undefined.
-   */
-  replicationRefusal(write: boolean, staleOk: boolean, client: ClientState): string | undefined {
-    if (write && this.replication.tooFewReplicas() && !this.bugs.has("ignore-min-replicas")) return "NOREPLICAS Not enough good replicas to write.";
-    if (this.replication.isMaster || client === MASTER_CLIENT) return undefined;
-    if (write && this.config.yes("replica-read-only") && !this.bugs.has("replica-writable")) return "READONLY You can't write against a read only replica.";
-    if (!staleOk && this.replication.link?.state !== "connected" && !this.config.yes("replica-serve-stale-data")) {
-      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
-    }
-    return undefined;
   }
 
   unblockAll(message: string): void {

@@ -3,18 +3,43 @@
 // The commands that are about the connection itself live here: AUTH, HELLO, SELECT, QUIT,
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
-import { clientNameProblem, subcommandRefusal, type ClientState, type CommandContext, type CommandSpec } from "./command.js";
+import type { ClientState } from "./client-state.js";
+import { clientNameProblem, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
 import { string2ll } from "./commands/args.js";
-import { toKey } from "./keyspace.js";
+import type { Config } from "./config.js";
+import { toKey, type Keyspace } from "./keyspace.js";
+import { checkPreconditions, type CheckedClient, type CheckedCommand, type CheckedServer } from "./preconditions.js";
+import type { PubSub } from "./pubsub.js";
 import { ReplyBuffer } from "./resp/encode.js";
 import { ProtocolError, RequestParser } from "./resp/parser.js";
-import { ERR, OK, QUEUED, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
+import { ERR, OK, array, bulk, error, int, map, nil, push, simple, type Reply } from "./resp/reply.js";
 import type { ReplicaClient } from "./replication/replication.js";
-import type { RedisServer } from "./server.js";
+
+/** What a session needs from the server it runs in (server.ts): the context its commands get, and more. */
+export interface SessionHost extends ServerContext {
+  readonly config: Config;
+  /** The deliberate faults the preconditions heed. */
+  readonly bugs: CheckedServer["bugs"];
+  readonly keyspace: Keyspace;
+  readonly pubsub: PubSub;
+  /** Runs a command from the table in a context (with the server's bookkeeping: stats, propagation, WAIT's offset). */
+  run(spec: CommandSpec, argv: Buffer[], ctx: CommandContext): ReturnType<CommandSpec["handler"]>;
+  /** Runs a command, or EXEC's commands, propagating their writes together. */
+  transaction<T>(run: () => T): T;
+  /** A change, to the AOF and the replication stream. */
+  propagate(db: number, argv: Buffer[]): void;
+  signalKeyReady(db: number, key: string): void;
+  /** Blocks on keys until `serve` answers, the timeout passes, or the client is `gone`. */
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null>;
+  /** Has the session's replies written at the end of this event-loop iteration. */
+  flushSoon(session: Session): void;
+  /** The connection closed. */
+  forget(session: Session): void;
+}
 
 type SessionHandler = (s: Session, argv: Buffer[]) => Reply | Promise<Reply> | undefined;
 
-export class Session implements ClientState, ReplicaClient {
+export class Session implements ClientState, ReplicaClient, CheckedClient {
   name: string | null = null;
   woff = 0;
   db = 0;
@@ -45,7 +70,7 @@ export class Session implements ClientState, ReplicaClient {
   constructor(
     readonly id: number,
     private readonly socket: Socket,
-    private readonly server: RedisServer,
+    private readonly server: SessionHost,
   ) {
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
@@ -62,7 +87,7 @@ export class Session implements ClientState, ReplicaClient {
     socket.on("close", () => this.onClose());
   }
 
-  replication(): RedisServer["replication"] {
+  replication(): SessionHost["replication"] {
     return this.server.replication;
   }
 
@@ -204,64 +229,14 @@ export class Session implements ClientState, ReplicaClient {
     if (bytes && this.socket.writable) this.socket.write(bytes);
   }
 
-  /** One command: checks, then a session command, a queued one, or the command table. */
+  /** One command: its preconditions (preconditions.ts), then a session command or the command table. */
   private dispatch(argv: Buffer[]): Reply | Promise<Reply> | undefined {
     const command = this.resolve(argv[0]);
-    const name = command.name;
-    this.lastCommand = name;
-
-    if (this.resp === 2 && !command.allowedSubscribed && this.kind() === "pubsub") {
-      return error(`ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
-    }
-    const arity = command.arity;
-    if (arity === undefined) return this.refuse(command, error(ERR.unknownCommand(argv[0].toString(), argv.slice(1))));
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return this.refuse(command, error(ERR.arity(name)));
-    const subcommand = command.spec && subcommandRefusal(command.spec, argv);
-    if (subcommand) return this.refuse(command, subcommand);
-    if (command.protected && !this.mayRunProtected(name)) {
-      return this.refuse(
-        command,
-        error(
-          `ERR ${name.toUpperCase()} command not allowed. If the enable-${name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
-        ),
-      );
-    }
-    if (!this.authenticated && !command.noAuth) return this.refuse(command, error(ERR.noAuth));
-    const refusal = this.server.replicationRefusal(this.writes(command), command.session !== undefined || (command.spec?.flags.includes("stale") ?? false), this);
-    if (refusal) return this.refuse(command, error(refusal));
-    if (this.multi && command.queued) {
-      if (command.noMulti) return this.refuse(command, error(`ERR Command not allowed inside a transaction`));
-      this.multi.queue.push(argv);
-      return QUEUED;
-    }
+    this.lastCommand = command.name;
+    const answer = checkPreconditions({ command, argv, client: this, server: this.server });
+    if (answer !== undefined) return answer;
     if (command.session) return command.session.run(this, argv);
     return this.execute(command.spec!, argv);
-  }
-
-  /** allowProtectedAction: by the command's enable-<name>-command option, "local" meaning from a loopback address. */
-  private mayRunProtected(name: string): boolean {
-    const allowed = this.server.config.get(`enable-${name}-command`);
-    return allowed === "yes" || (allowed === "local" && /^(127\.|::1$|::ffff:127\.)/.test(this.remoteIp));
-  }
-
-  /** Whether a command writes: a write command, or the EXEC of a transaction that has one. */
-  private writes(command: Resolved): boolean {
-    if (command.spec) return command.spec.flags.includes("write");
-    return command.name === "exec" && this.multi !== null && this.multi.queue.some((argv) => this.resolve(argv[0]).spec?.flags.includes("write"));
-  }
-
-  /**
-   * rejectCommand: an error before queueing inside MULTI also dooms the transaction; a refused
-   * EXEC discards it and says why (without the ERR code, as Redis words it).
-   */
-  private refuse(command: Resolved, reply: Reply): Reply {
-    if (command.name === "exec" && reply.t === "error") {
-      this.multi = null;
-      this.unwatch();
-      return error(`EXECABORT Transaction discarded because of: ${reply.s.replace(/^ERR /, "")}`);
-    }
-    if (this.multi) this.multi.dirty = true;
-    return reply;
   }
 
   private execute(spec: CommandSpec, argv: Buffer[], inTransaction = false): Reply | Promise<Reply> {
@@ -300,6 +275,27 @@ export class Session implements ClientState, ReplicaClient {
 
   // ---- transactions ----
 
+  get inTransaction(): boolean {
+    return this.multi !== null;
+  }
+
+  queuedWrite(): boolean {
+    return this.multi !== null && this.multi.queue.some((argv) => this.resolve(argv[0]).spec?.flags.includes("write"));
+  }
+
+  queue(argv: Buffer[]): void {
+    this.multi!.queue.push(argv);
+  }
+
+  flagTransaction(): void {
+    if (this.multi) this.multi.dirty = true;
+  }
+
+  discardTransaction(): void {
+    this.multi = null;
+    this.unwatch();
+  }
+
   multiBegin(): Reply {
     if (this.multi) return error("ERR MULTI calls can not be nested");
     this.multi = { queue: [], dirty: false };
@@ -333,8 +329,7 @@ export class Session implements ClientState, ReplicaClient {
 
   discard(): Reply {
     if (!this.multi) return error("ERR DISCARD without MULTI");
-    this.multi = null;
-    this.unwatch();
+    this.discardTransaction();
     return OK;
   }
 
@@ -526,22 +521,9 @@ const SESSION_COMMANDS = new Map<string, SessionCommand>(
   } satisfies Record<string, SessionCommand>),
 );
 
-/** What a command name resolves to. */
-interface Resolved {
-  /** Lower case. */
-  name: string;
-  session: SessionCommand | undefined;
-  spec: CommandSpec | undefined;
-  /** Undefined for an unknown command. */
-  arity: number | undefined;
-  noAuth: boolean;
-  /** Queued inside MULTI rather than run at once. */
-  queued: boolean;
-  noMulti: boolean;
-  /** Allowed to a RESP2 client while subscribed. */
-  allowedSubscribed: boolean;
-  /** Refused unless its enable-<name>-command option allows it. */
-  protected: boolean;
+/** What a command name resolves to: a session command or a table entry. */
+interface Resolved extends CheckedCommand {
+  readonly session: SessionCommand | undefined;
 }
 
 /** Commands a RESP2 client may send while subscribed. */
@@ -564,6 +546,8 @@ function describeCommand(table: CommandTable, name: string): Resolved {
     noMulti: session?.noMulti ?? spec?.flags.includes("no-multi") ?? false,
     allowedSubscribed: SUBSCRIBED_ALLOWED.has(name),
     protected: PROTECTED.has(name),
+    // The connection's own commands run whatever the replication link's state.
+    staleOk: session !== undefined || (spec?.flags.includes("stale") ?? false),
   };
 }
 

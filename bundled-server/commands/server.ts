@@ -1,5 +1,6 @@
 // Server commands: PING, ECHO, INFO, CONFIG, CLIENT, TIME, COMMAND, DEBUG, SHUTDOWN, PUBLISH.
-import { clientNameProblem, keysOf, keylessSpec as spec, type ClientState, type CommandContext, type CommandSpec } from "../command.js";
+import type { ClientState } from "../client-state.js";
+import { clientNameProblem, keysOf, keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";

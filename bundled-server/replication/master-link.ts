@@ -5,11 +5,10 @@
 // acknowledges its offset every second and on GETACK, and reconnects at once when lost.
 import { createConnection, type Socket } from "node:net";
 import type { Bugs } from "../bugs.js";
-import { internalClient, type ClientState } from "../command.js";
+import { internalClient, type ClientState } from "../client-state.js";
 import type { Config } from "../config.js";
 import type { Keyspace } from "../keyspace.js";
 import { encodeCommand } from "../resp/encode.js";
-import type { Replication } from "./replication.js";
 import { StreamError, StreamReader, type StreamCommand } from "./stream.js";
 
 /** What the link needs from the server it feeds. */
@@ -24,6 +23,31 @@ export interface MasterLinkHost {
   /** Replaces every database with an RDB payload; throws when the payload is bad. */
   loadRdb(payload: Buffer): void;
   log(line: string): void;
+}
+
+/** A replication id and the offset of the last byte of its stream that a dataset contains. */
+export interface ReplicationHistory {
+  replid: string;
+  offset: number;
+}
+
+/** What the link reads and moves of this node's replication state (replication.ts). */
+export interface LinkedReplication {
+  readonly replid: string;
+  /** master_repl_offset. */
+  readonly offset: number;
+  /** Where the next PSYNC continues from, while the link is down. */
+  cachedMaster: ReplicationHistory | undefined;
+  /** When the link to the master was last lost. */
+  linkDownSince: number;
+  /** After a full sync: the master's history, from its offset. */
+  adoptHistory(replid: string, offset: number): void;
+  /** +CONTINUE with another id: the master's history continues this node's under a new name. */
+  renameHistory(replid: string): void;
+  /** A partial resync continues this node's stream, which needs a backlog. */
+  ensureBacklog(): void;
+  /** Bytes of the master's stream, passed on to this node's own replicas. */
+  feed(data: Buffer): void;
 }
 
 /** ROLE's and INFO's names for the states. */
@@ -53,7 +77,7 @@ export class MasterLink {
     private readonly host: MasterLinkHost,
     readonly masterHost: string,
     readonly masterPort: number,
-    private readonly replication: Replication,
+    private readonly replication: LinkedReplication,
   ) {
     this.reader = new StreamReader(host.config.int("proto-max-bulk-len"));
   }

@@ -6,10 +6,10 @@
 // replica side (the connection to this node's own master). A node is both at once in a
 // chain: what it applies from its master it appends, byte for byte, to its own stream.
 import { randomBytes } from "node:crypto";
-import type { ClientState } from "../command.js";
+import type { ClientState } from "../client-state.js";
 import { encodeCommand } from "../resp/encode.js";
 import { Backlog } from "./backlog.js";
-import { MasterLink, type MasterLinkHost } from "./master-link.js";
+import { MasterLink, type LinkedReplication, type MasterLinkHost, type ReplicationHistory } from "./master-link.js";
 import { encodeRdb } from "./rdb.js";
 
 /** What replication needs from the server it runs in. */
@@ -26,12 +26,6 @@ export interface ReplicaClient extends ClientState {
 }
 
 type ReplicaState = "wait_bgsave" | "send_bulk" | "online";
-
-/** A replication id and the offset of the last byte of its stream that a dataset contains. */
-export interface ReplicationHistory {
-  replid: string;
-  offset: number;
-}
 
 interface ReplicaPeer {
   client: ReplicaClient;
@@ -70,7 +64,7 @@ export function newReplicationId(): string {
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-export class Replication {
+export class Replication implements LinkedReplication {
   replid = newReplicationId();
   replid2 = NO_ID;
   /** second_repl_offset: up to where replid2's history is shared (-1: none). */

@@ -2,10 +2,26 @@
 // select_slave -> send_slaveof_noone -> wait_promotion -> reconf_slaves -> update_config,
 // with Redis's timeouts and abort rules. Promotion and reconfiguration progress are seen in
 // INFO (sentinel.ts); this module acts on time.
-import type { Master } from "./instance.js";
-import type { Sentinel } from "./sentinel.js";
+import type { Instance, Master } from "./instance.js";
+import type { Selection } from "./select.js";
 
-export function failoverStateMachine(sentinel: Sentinel, master: Master, now: number): void {
+/** What the state machine needs from the Sentinel that runs it (sentinel.ts). */
+export interface FailoverHost {
+  readonly myid: string;
+  readonly timings: { readonly "election-timeout": number; readonly "slave-reconf-timeout": number };
+  /** The leader elected for this master in an epoch, if any (sentinelGetLeader). */
+  leaderOf(master: Master, epoch: number): string | undefined;
+  /** The replica to promote now (sentinelSelectSlave). */
+  selectReplica(master: Master, now: number): Selection;
+  /** Points an instance at a master (undefined host: REPLICAOF NO ONE); false when its link is down. */
+  sendSlaveOf(ri: Instance, host: string | undefined, port: number): boolean;
+  /** Logs and publishes an event (sentinelEvent). */
+  event(type: string, ri: Instance | undefined, message: string): void;
+  /** The master entry now points at another address (sentinelResetMasterAndChangeAddress). */
+  resetMasterAndChangeAddress(master: Master, host: string, port: number): void;
+}
+
+export function failoverStateMachine(sentinel: FailoverHost, master: Master, now: number): void {
   switch (master.failoverState) {
     case "wait_start":
       return waitStart(sentinel, master, now);
@@ -29,7 +45,7 @@ function setState(master: Master, state: Master["failoverState"], now: number): 
   master.failoverStateChangeTime = now;
 }
 
-function waitStart(sentinel: Sentinel, master: Master, now: number): void {
+function waitStart(sentinel: FailoverHost, master: Master, now: number): void {
   const leader = sentinel.leaderOf(master, master.failoverEpoch);
   const elected = leader !== undefined && leader.toLowerCase() === sentinel.myid;
   if (!elected && !master.forceFailover) {
@@ -42,7 +58,7 @@ function waitStart(sentinel: Sentinel, master: Master, now: number): void {
   sentinel.event("+failover-state-select-slave", master, master.describe());
 }
 
-function selectSlave(sentinel: Sentinel, master: Master, now: number): void {
+function selectSlave(sentinel: FailoverHost, master: Master, now: number): void {
   const { chosen } = sentinel.selectReplica(master, now);
   if (!chosen) {
     abort(sentinel, master, "-failover-abort-no-good-slave");
@@ -55,7 +71,7 @@ function selectSlave(sentinel: Sentinel, master: Master, now: number): void {
   sentinel.event("+failover-state-send-slaveof-noone", chosen, chosen.describe());
 }
 
-function sendSlaveOfNoOne(sentinel: Sentinel, master: Master, now: number): void {
+function sendSlaveOfNoOne(sentinel: FailoverHost, master: Master, now: number): void {
   const replica = master.promotedSlave!;
   if (replica.disconnected) {
     if (now - master.failoverStateChangeTime > master.failoverTimeout) abort(sentinel, master, "-failover-abort-slave-timeout");
@@ -67,7 +83,7 @@ function sendSlaveOfNoOne(sentinel: Sentinel, master: Master, now: number): void
 }
 
 /** Points at most parallel-syncs replicas at a time at the promoted one. */
-function reconfNextReplica(sentinel: Sentinel, master: Master, now: number): void {
+function reconfNextReplica(sentinel: FailoverHost, master: Master, now: number): void {
   const promoted = master.promotedSlave!;
   let inProgress = [...master.slaves.values()].filter((r) => r.reconfSent || r.reconfInprog).length;
   for (const r of master.slaves.values()) {
@@ -91,7 +107,7 @@ function reconfNextReplica(sentinel: Sentinel, master: Master, now: number): voi
   }
 }
 
-function detectEnd(sentinel: Sentinel, master: Master, now: number): void {
+function detectEnd(sentinel: FailoverHost, master: Master, now: number): void {
   const timedOut = now - master.failoverStateChangeTime > master.failoverTimeout;
   if (timedOut) sentinel.event("+failover-end-for-timeout", master, master.describe());
   const pending = [...master.slaves.values()].filter((r) => !r.promoted && !r.reconfDone && !r.sDown);
@@ -111,14 +127,14 @@ function detectEnd(sentinel: Sentinel, master: Master, now: number): void {
 }
 
 /** update_config: the promoted replica is the master now, under the master's name. */
-export function switchToPromoted(sentinel: Sentinel, master: Master): void {
+export function switchToPromoted(sentinel: FailoverHost, master: Master): void {
   const p = master.promotedSlave!;
   sentinel.event("+switch-master", master, `${master.monitorName} ${master.host} ${master.port} ${p.host} ${p.port}`);
   sentinel.resetMasterAndChangeAddress(master, p.host, p.port);
 }
 
 /** Possible only before the promotion: the replicas are left as they are and the next attempt waits. */
-function abort(sentinel: Sentinel, master: Master, event: string): void {
+function abort(sentinel: FailoverHost, master: Master, event: string): void {
   sentinel.event(event, master, master.describe());
   if (master.promotedSlave) master.promotedSlave.promoted = false;
   master.promotedSlave = undefined;

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Bugs } from "../bugs.js";
 import { ReplyError, type ReplyValue } from "../resp/reply-parser.js";
-import { failoverStateMachine, switchToPromoted } from "./failover.js";
+import { failoverStateMachine, switchToPromoted, type FailoverHost } from "./failover.js";
 import { Instance, Master } from "./instance.js";
 import { Link } from "./link.js";
 import { selectReplica, type Selection } from "./select.js";
@@ -43,7 +43,7 @@ export interface SentinelHost {
   saveState(lines: string[]): void;
 }
 
-export class Sentinel {
+export class Sentinel implements FailoverHost {
   readonly masters = new Map<string, Master>();
   myid: string;
   currentEpoch: number;

@@ -233,6 +233,16 @@ describe("differential: protocol and connection", function () {
     pub.close();
   });
 
+  it("while subscribed (RESP2), the checks before the pub/sub context come first: unknown command, arity, subcommand; EXEC is aborted", async () => {
+    await both.same("SUBSCRIBE", "a");
+    await both.same("NOSUCHCOMMAND", "x");
+    await both.same("GET");
+    await both.same("CONFIG", "NOPE");
+    await both.same("EXEC");
+    await both.same("MULTI");
+    await both.same("PING");
+  });
+
   it("RESET ends subscriptions and a transaction without a reply for each", async () => {
     await both.same("SUBSCRIBE", "a");
     await both.same("PSUBSCRIBE", "b*");

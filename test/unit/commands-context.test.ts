@@ -3,7 +3,8 @@
 // Replies are turned into plain values by `plain` for readable assertions. The other
 // commands-*.test.ts files import `fake` from here.
 import assert from "node:assert/strict";
-import type { ClientState, CommandContext, CommandSpec, ServerContext } from "../../bundled-server/command.js";
+import type { ClientState } from "../../bundled-server/client-state.js";
+import type { CommandContext, CommandSpec, ServerContext } from "../../bundled-server/command.js";
 import { COMMANDS as HASHES } from "../../bundled-server/commands/hashes.js";
 import { COMMANDS as KEYS } from "../../bundled-server/commands/keys.js";
 import { COMMANDS as LISTS } from "../../bundled-server/commands/lists.js";
