@@ -16,6 +16,7 @@ import {
   type TopologyName,
 } from "../core/spec.js";
 import { LOSS_SHAPES } from "../core/workload-traits.js";
+import { unsupportedFaults } from "../targets/index.js";
 import { WORKLOADS, workloadNamed } from "../workloads/index.js";
 import { FIELDS } from "./fields.js";
 import type { Given, Inputs } from "./inputs.js";
@@ -53,6 +54,12 @@ export class CrossCheck {
 
   reportAt(where: Where, label: string, text: string): void {
     this.inputs.add(where, label, text);
+  }
+
+  /** Whether a problem was reported already about this field (or this entry of a list field). */
+  reported(path: string, index?: number): boolean {
+    const label = index === undefined ? path : `${path}[${index}]`;
+    return this.inputs.problems.some((p) => p.label === label);
   }
 }
 
@@ -145,6 +152,14 @@ function checkFaults(c: CrossCheck): void {
       c.report("nemesis.faults", `'${fault}' needs topology sentinel (topology.type is ${type}); expected one of ${allowed.join(", ")}`, i);
     }
   });
+}
+
+/** A fault the target cannot do (targets/: its capabilities), unless an earlier check refused that fault already. */
+function checkTargetCapabilities(c: CrossCheck): void {
+  if (!c.usable("target", "topology.type", "nemesis.faults")) return;
+  for (const { index, text } of unsupportedFaults(c.spec)) {
+    if (!c.reported("nemesis.faults", index)) c.report("nemesis.faults", text, index);
+  }
 }
 
 /** Which roles exist in a topology, and so can be hit by a fault. */
@@ -290,6 +305,7 @@ export const CROSS_CHECKS: readonly CrossCheckRule[] = [
   { refuses: "a quorum larger than the number of sentinels", run: checkQuorum },
   { refuses: "`min-replicas-to-write` above the number of replicas, more `replica-priority` entries than replicas", run: checkReplicaLimits },
   { refuses: "`none` combined with other faults, a `failover` fault without sentinels", run: checkFaults },
+  { refuses: "a fault the target cannot do (process faults need process control, network faults the switch, `failover` a failover agent)", run: checkTargetCapabilities },
   { refuses: "a `sentinel` nemesis target without sentinels, a `replica` target on standalone", run: checkNemesisTargets },
   { refuses: "bug switches with a target other than bundled", run: checkTargetTopology },
   { refuses: "more per-fault intervals or durations than faults", run: checkPerFaultTimings },
