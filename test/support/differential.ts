@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Config } from "../../bundled-server/config.js";
 import { RedisServer } from "../../bundled-server/server.js";
 import { freePort } from "../../targets/ports.js";
+import { tempDir } from "../helpers.js";
 import { RawClient } from "./raw-client.js";
 
 export class ServerPair {
@@ -18,7 +19,8 @@ export class ServerPair {
   /** A real redis-server and a bundled server, both fresh, with the same options. */
   static async start(options: string[][] = []): Promise<ServerPair> {
     const redisPort = await freePort();
-    const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...options.flatMap(([k, ...v]) => [`--${k}`, ...v])], {
+    // Its own empty folder: redis-server loads a dump.rdb from its working directory even with --save "".
+    const redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--dir", tempDir("redline-diff-"), "--save", "", "--appendonly", "no", ...options.flatMap(([k, ...v]) => [`--${k}`, ...v])], {
       stdio: "ignore",
     });
     try {
