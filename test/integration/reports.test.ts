@@ -5,22 +5,22 @@
 // there is one), junit.xml against the JUnit schema, summary.md, `redline report`
 // re-rendering the same bytes, and `redline archive` giving the same bytes as the run's own.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import type { RunResults } from "../../core/run-folder.js";
 import { readJson, runCli, tempDir } from "../helpers.js";
+import { CHROMIUM, needTool } from "../support/tools.js";
 
-const CHROMIUM = process.env.REDLINE_CHROMIUM ?? "/usr/bin/chromium";
 const XSD = fileURLToPath(new URL("../../../test/fixtures/junit.xsd", import.meta.url));
 
 describe("reports of a real run", function () {
   this.timeout(120_000);
 
-  it("a sentinel split brain: report.html shows the partition, the failover and the lost writes; junit.xml, summary.md; re-rendered and archived to the same bytes", async () => {
+  it("a sentinel split brain: report.html shows the partition, the failover and the lost writes; junit.xml, summary.md; re-rendered and archived to the same bytes", async function () {
     const results = join(tempDir(), "results");
     const res = await runCli([
       "run",
@@ -52,7 +52,6 @@ describe("reports of a real run", function () {
 
     const junit = readFileSync(join(dir, "junit.xml"), "utf8");
     assert.match(junit, /<testcase name="set" classname="redline\.bundled-sentinel-set-partition" time="[\d.]+">\s*<failure message="\d+ of \d+ acknowledged adds lost/);
-    if (spawnSync("xmllint", ["--version"]).status === 0) execFileSync("xmllint", ["--noout", "--schema", XSD, join(dir, "junit.xml")], { stdio: "pipe" });
     assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /^## redline: \*\*INVALID\*\* — bundled-sentinel-set-partition$/m);
 
     const again = await runCli(["report", dir]);
@@ -64,10 +63,10 @@ describe("reports of a real run", function () {
     assert.equal(archived.code, 0, archived.stderr);
     assert.ok(readFileSync(other).equals(readFileSync(`${dir}.tar.gz`)), "the same run folder gives the same archive bytes");
 
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    (not opened in a browser: no Chromium at ${CHROMIUM})`);
-      return;
-    }
+    // Last, as they skip the test without their tool.
+    needTool(this, "xmllint");
+    execFileSync("xmllint", ["--noout", "--schema", XSD, join(dir, "junit.xml")], { stdio: "pipe" });
+    needTool(this, "chromium");
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

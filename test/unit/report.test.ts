@@ -3,7 +3,7 @@
 // schema CI systems read, summary.md, reproducible archives, and the results browser's
 // HTTP surface.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
@@ -23,11 +23,11 @@ import { loadRun } from "../../report/run-data.js";
 import { serve, type RunningServer } from "../../report/serve.js";
 import { computeSeries, LATENCY_POINTS, TIMELINE_OPS, WINDOW_OPS } from "../../report/series.js";
 import { tempDir } from "../helpers.js";
+import { needTool } from "../support/tools.js";
 import { EVIL, makeRunFixture } from "../support/run-fixture.js";
 
 const S = 1e9;
 const XSD = fileURLToPath(new URL("../../../test/fixtures/junit.xsd", import.meta.url));
-const hasXmllint = spawnSync("xmllint", ["--version"]).status === 0;
 
 function nemesis(time: number, f: "start" | "stop", value: Record<string, unknown>, index = 0): Op {
   return { index, time, process: "nemesis", type: "info", f, value };
@@ -317,7 +317,7 @@ describe("report: the run's reports", function () {
     assert.ok(XMLValidator.validate(r.junit) === true);
   });
 
-  it("junit.xml is well-formed, parses back to one test case per checker, and validates against the JUnit schema", () => {
+  it("junit.xml is well-formed, parses back to one test case per checker, and validates against the JUnit schema", function () {
     const xml = readFileSync(join(dir, "junit.xml"), "utf8");
     assert.equal(XMLValidator.validate(xml), true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["testsuite", "testcase", "property"].includes(name) }).parse(xml) as {
@@ -333,8 +333,8 @@ describe("report: the run's reports", function () {
     assert.match(failure["#text"], /lost writes/);
     assert.equal(suite.testcase[1].failure, undefined);
     assert.ok(suite.properties.property.some((p) => p.name === "lost-writes" && Number(p.value) > 0));
-    if (hasXmllint) execFileSync("xmllint", ["--noout", "--schema", XSD, join(dir, "junit.xml")], { stdio: "pipe" });
-    else console.log("    (xmllint not installed, Debian's libxml2-utils: the schema check is skipped)");
+    needTool(this, "xmllint");
+    execFileSync("xmllint", ["--noout", "--schema", XSD, join(dir, "junit.xml")], { stdio: "pipe" });
   });
 
   it("junit.xml: unknown verdicts and run errors are errors; characters XML cannot carry are replaced", function () {
@@ -352,7 +352,7 @@ describe("report: the run's reports", function () {
     assert.match(xml, /<testsuite name="odd\uFFFDname" tests="2" failures="0" errors="2"/);
     assert.match(xml, /<testcase name="linearizable" classname="redline.odd\uFFFDname" time="1.500">\s*<error message="unknown: time limit \uFFFD" type="unknown">/);
     assert.match(xml, /<testcase name="run"[^>]*>\s*<error message="the run hit an error: setup: \uFFFD lone surrogate" type="error">/);
-    if (!hasXmllint) return;
+    needTool(this, "xmllint");
     const file = join(tempDir(), "junit.xml");
     writeFileSync(file, xml);
     execFileSync("xmllint", ["--noout", "--schema", XSD, file], { stdio: "pipe" });
