@@ -9,6 +9,9 @@
 //                      with replica-read-only no).
 // skip-propagation     every 10th write is applied and acknowledged but never reaches the
 //                      replication stream.
+// ack-before-apply     a replica counts and acknowledges (REPLCONF ACK) the stream as it
+//                      arrives but applies its writes 1 s later: WAIT returns before the
+//                      replica's reads see the write.
 // Sentinel mode:
 // select-lowest-offset     the failover promotes the eligible replica with the lowest offset.
 // ignore-priority          replica-priority is ignored, 0 included.
@@ -22,6 +25,7 @@ export const BUG_NAMES = [
   "ignore-min-replicas",
   "replica-writable",
   "skip-propagation",
+  "ack-before-apply",
   "select-lowest-offset",
   "ignore-priority",
   "failover-without-quorum",
@@ -31,6 +35,7 @@ export const BUG_NAMES = [
 const LOST_ACK_EVERY = 10;
 const STALE_READ_EVERY = 5;
 const SKIP_PROPAGATION_EVERY = 10;
+const APPLY_LATE_MS = 1000;
 
 export type Snapshot = Map<string, Entry | undefined>;
 
@@ -57,6 +62,12 @@ export class Bugs {
   /** Counts a replicated write; true when skip-propagation wants it kept from the replicas. */
   skipPropagation(): boolean {
     return this.on.has("skip-propagation") && ++this.propagated % SKIP_PROPAGATION_EVERY === 0;
+  }
+
+  /** Applies a write from the master's stream: at once, or under ack-before-apply later, in order (timers of one delay fire in turn). */
+  applyFromStream(apply: () => void): void {
+    if (this.on.has("ack-before-apply")) setTimeout(apply, APPLY_LATE_MS);
+    else apply();
   }
 
   /** Counts a write; true when lost-ack wants this one lost. */

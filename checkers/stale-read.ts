@@ -8,9 +8,11 @@
 //
 // Both are lower bounds (concurrent writes count for nothing), so a read with 0 is not proven
 // stale. Results: the distribution (percentiles, histogram) and the stalest reads. Verdict:
-// invalid when a read returns a value no write wrote (or whose every write failed), or when
-// the spec asks for linearizable replica reads and any read is behind; unknown when no read
-// succeeded; valid otherwise, with the staleness reported. Pure.
+// invalid when a read returns a value no write wrote (or whose every write failed), when a
+// replica acknowledged a write sent through a replica connection (`replica-write` whose
+// transaction's ROLE said slave: replica-read-only broken), or when the spec asks for
+// linearizable replica reads and any read is behind; unknown when no read succeeded; valid
+// otherwise, with the staleness reported. Pure.
 import { outcomeOf, pairOps, type History, type Pair } from "../history/op.js";
 import type { Validity, Verdict } from "../core/verdict.js";
 import { fitsOwnWorkloads, type Checker, type CheckerDescriptor } from "./checker.js";
@@ -56,6 +58,8 @@ export interface StaleReadDetails {
   stalest: StaleRead[];
   /** Reads of values that no write could have produced. */
   impossible: { key: string; value: unknown; node: string | null; invokeTime: number; reason: string }[];
+  /** Writes through a replica connection that a replica acknowledged (it should answer READONLY). */
+  replicaAcknowledged: { key: string; value: unknown; node: string | null; invokeTime: number }[];
   linearizableRequired: boolean;
 }
 
@@ -69,14 +73,21 @@ export function checkStaleReads(history: History, options: StaleReadOptions = {}
     const key = p.invoke.key ?? "";
     const slot = byKey.get(key) ?? { writes: [], reads: [] };
     byKey.set(key, slot);
-    if (p.invoke.f === "write") slot.writes.push(p);
+    if (p.invoke.f === "write" || p.invoke.f === "replica-write") slot.writes.push(p);
     else if (p.invoke.f === "read" && outcomeOf(p) === "ok") slot.reads.push(p);
   }
   const all: StaleRead[] = [];
   const impossible: StaleReadDetails["impossible"] = [];
   const servedBy: Record<string, number> = {};
+  const replicaAcknowledged: StaleReadDetails["replicaAcknowledged"] = [];
   for (const [key, { writes, reads }] of byKey) {
-    const acked = writes.filter((w) => outcomeOf(w) === "ok").sort((a, b) => a.complete!.time - b.complete!.time);
+    for (const w of writes) {
+      if (w.invoke.f === "replica-write" && outcomeOf(w) === "ok" && w.complete!.value === "slave") {
+        replicaAcknowledged.push({ key, value: w.invoke.value, node: w.complete!.node ?? null, invokeTime: w.invoke.time });
+      }
+    }
+    // Lower bounds: only the primary's writes count as acknowledged.
+    const acked = writes.filter((w) => w.invoke.f === "write" && outcomeOf(w) === "ok").sort((a, b) => a.complete!.time - b.complete!.time);
     const byValue = new Map<string, Pair[]>();
     for (const w of writes) {
       const k = String(w.invoke.value);
@@ -96,7 +107,7 @@ export function checkStaleReads(history: History, options: StaleReadOptions = {}
           impossible.push({ key, value: v, node, invokeTime: r.invoke.time, reason: "never written" });
           continue;
         }
-        const possible = sources.filter((w) => outcomeOf(w) !== "fail");
+        const possible = sources.filter((w) => !failed(w));
         if (possible.length === 0) {
           impossible.push({ key, value: v, node, invokeTime: r.invoke.time, reason: "every write of it failed" });
           continue;
@@ -129,12 +140,18 @@ export function checkStaleReads(history: History, options: StaleReadOptions = {}
     behindMs: distribution(all.map((r) => r.behindMs), MS_BUCKETS),
     stalest: [...stale].sort((a, b) => b.behindMs - a.behindMs || b.behindWrites - a.behindWrites).slice(0, STALEST),
     impossible,
+    replicaAcknowledged,
     linearizableRequired: options.linearizable ?? false,
   };
   let valid: Validity = true;
-  if (impossible.length > 0 || (details.linearizableRequired && stale.length > 0)) valid = false;
+  if (impossible.length > 0 || replicaAcknowledged.length > 0 || (details.linearizableRequired && stale.length > 0)) valid = false;
   else if (details.reads === 0) valid = "unknown";
   return { valid, summary: summarise(details), details, report: reportLines(details) };
+}
+
+/** A write that surely did not happen: it failed, or a read-only replica refused it. */
+function failed(w: Pair): boolean {
+  return outcomeOf(w) === "fail" || (w.invoke.f === "replica-write" && w.complete?.value === "refused");
 }
 
 export const descriptor: CheckerDescriptor = {
@@ -181,6 +198,10 @@ function summarise(d: StaleReadDetails): string {
   ];
   if (d.linearizableRequired && d.stale > 0) parts.push("the spec asks for linearizable replica reads");
   if (d.impossible.length) parts.push(`${d.impossible.length} reads of values never written`);
+  if (d.replicaAcknowledged.length) {
+    const nodes = [...new Set(d.replicaAcknowledged.map((w) => w.node ?? "?"))].join(", ");
+    parts.push(`${d.replicaAcknowledged.length} writes acknowledged by a replica (${nodes}), which should refuse them (READONLY)`);
+  }
   return parts.join("; ");
 }
 

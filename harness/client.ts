@@ -7,6 +7,8 @@ import { NotSentError } from "../core/outcome.js";
 export interface ClientOptions {
   password?: string;
   timeoutMs: number;
+  /** A replica's connection: READONLY is the answer it expects, not a sign that the primary moved. */
+  replica?: boolean;
 }
 
 export function createClient(endpoint: Endpoint, opts: ClientOptions): Redis {
@@ -22,7 +24,7 @@ export function createClient(endpoint: Endpoint, opts: ClientOptions): Redis {
     retryStrategy: () => 100,
     // A demoted primary answers READONLY: reconnect (and, under Sentinel, ask where the
     // primary is now) but never resend the command (1 = reconnect only).
-    reconnectOnError: (err) => (err.message.startsWith("READONLY") ? 1 : false),
+    reconnectOnError: (err) => (!opts.replica && err.message.startsWith("READONLY") ? 1 : false),
   };
   const client =
     endpoint.kind === "direct"

@@ -218,7 +218,7 @@ let replicaTurn = 0;
 function connect(spec: Spec, target: Target, role: ClientRole = "primary"): Redis {
   const replicas = role === "replica" ? target.replicaEndpoints() : [];
   const endpoint = replicas.length > 0 ? replicas[replicaTurn++ % replicas.length] : target.endpoint();
-  return createClient(endpoint, { password: target.password, timeoutMs: spec.workload.timeoutMs });
+  return createClient(endpoint, { password: target.password, timeoutMs: spec.workload.timeoutMs, replica: replicas.length > 0 });
 }
 
 function nodeOf(target: Target, client: Redis): string | undefined {

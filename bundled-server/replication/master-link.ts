@@ -291,7 +291,10 @@ export class MasterLink {
     const name = argv[0]?.toString("latin1").toLowerCase() ?? "";
     if (name === "select") this.db = Number(argv[1]?.toString("latin1") ?? 0) || 0;
     else if (name === "replconf" && argv[1]?.toString("latin1").toLowerCase() === "getack") this.sendAck(); // the offset before the GETACK, as Redis
-    else if (name !== "ping" && name !== "multi" && name !== "exec") this.host.applyFromMaster(this.db, argv);
+    else if (name !== "ping" && name !== "multi" && name !== "exec") {
+      const db = this.db;
+      this.host.bugs.applyFromStream(() => this.host.applyFromMaster(db, argv));
+    }
     this.replication.feed(command.raw);
   }
 

@@ -67,6 +67,27 @@ describe("stale-read checker", () => {
     assert.deepEqual(details(v).impossible.map((i) => i.reason), ["every write of it failed"]);
   });
 
+  it("is invalid when a replica acknowledged a write sent through a replica connection; a refused one is fine, and never read", () => {
+    /** A replica-write of `value` whose transaction answered `result` (refused, or ROLE's first field). */
+    const replicaWrite = (h: Hist, value: number, t: number, result: string) => {
+      h.op(5, "replica-write", "sr0", value, t, t + 0.01, "ok", "n2");
+      const ops = h.build().map((op) => (op.f === "replica-write" && op.value === value && op.type === "ok" ? { ...op, value: result } : op));
+      return ops;
+    };
+    const refused = replicaWrite(history([[4, 4.5]]), 9, 4.6, "refused");
+    assert.equal(checkStaleReads(refused).valid, true);
+    // A read of the refused value is a read of a value never on any node.
+    const readRefused = replicaWrite(history([[9, 4.8]]), 9, 4.6, "refused");
+    assert.deepEqual(details(checkStaleReads(readRefused)).impossible.map((i) => i.reason), ["every write of it failed"]);
+    const acknowledged = checkStaleReads(replicaWrite(history([[9, 4.8]]), 9, 4.6, "slave"));
+    assert.equal(acknowledged.valid, false);
+    assert.deepEqual(details(acknowledged).replicaAcknowledged, [{ key: "sr0", value: 9, node: "n2", invokeTime: 4.6e9 }]);
+    assert.deepEqual(details(acknowledged).impossible, [], "the value read is the one the replica took");
+    assert.match(acknowledged.summary, /1 writes acknowledged by a replica \(n2\), which should refuse them \(READONLY\)/);
+    // The connection reached a primary (Sentinel's list of replicas was behind): a write like any other.
+    assert.equal(checkStaleReads(replicaWrite(history([[9, 4.8]]), 9, 4.6, "master")).valid, true);
+  });
+
   it("is unknown when no read succeeded", () => {
     const v = checkStaleReads(history([]).build());
     assert.equal(v.valid, "unknown");
