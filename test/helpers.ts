@@ -90,10 +90,23 @@ export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
 
-export async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+/**
+ * Polls `check` until it returns true; a check that throws counts as "not yet". Tests wait for
+ * the condition itself (INFO fields, bytes received, an event) with a generous deadline, never
+ * for a fixed time: on a loaded machine everything is late, and only the deadline must hold.
+ * Fails naming what it waited for and the last error the check threw.
+ */
+export async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  let last = "";
+  for (;;) {
+    try {
+      if (await check()) return;
+      last = "";
+    } catch (err) {
+      last = ` (last error: ${(err as Error).message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -6,7 +6,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { Switch } from "../../net/switch.js";
-import { TestNodes, dumpAll, eventually, fillVariety, inSync, type ServerKind, type TestNode } from "../support/nodes.js";
+import { waitFor } from "../helpers.js";
+import { TestNodes, dumpAll, fillVariety, inSync, type ServerKind, type TestNode } from "../support/nodes.js";
 
 const PAIRS: Array<[primary: ServerKind, replica: ServerKind]> = [
   ["redis", "redis"],
@@ -59,7 +60,7 @@ describe("replication: bundled and real Redis in both directions", function () {
         [primary.id, replica.id],
       ];
       await sw.set(link, { kind: "reset" });
-      await eventually("the replica to see its link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
+      await waitFor("the replica to see its link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
       await fillVariety(primary, "during");
       await writeBatch(primary, "during-batch", 50);
       await primary.call("DEL", "before:str");
@@ -79,7 +80,7 @@ describe("replication: bundled and real Redis in both directions", function () {
           for (let i = 0; writing && i < 100_000; i++) await primary.call("SET", `w${i % 100}`, "x".repeat(50));
         })();
         const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
-        await eventually("the link up while writes go on", 10_000, async () => (await replica.info("replication")).master_link_status === "up");
+        await waitFor("the link up while writes go on", 10_000, async () => (await replica.info("replication")).master_link_status === "up");
         writing = false;
         await writer;
         await inSync(primary, replica);
@@ -94,7 +95,7 @@ describe("replication: bundled and real Redis in both directions", function () {
       sw = await throughSwitch(primary, replica);
       await inSync(primary, replica);
       await sw.set([[replica.id, primary.id]], { kind: "reset" });
-      await eventually("link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
+      await waitFor("link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
       await writeBatch(primary, "overflow", 400, 100); // ~50 KB of stream, three times the backlog
       await sw.heal();
       await inSync(primary, replica);
@@ -162,7 +163,7 @@ describe("replication: bundled and real Redis in both directions", function () {
       assert.equal(await replica.call("DBSIZE"), 30);
       await primary.kill();
       await primary.start();
-      await eventually("the replica to resync with the empty primary", 20_000, async () => {
+      await waitFor("the replica to resync with the empty primary", 20_000, async () => {
         const r = await replica.info("replication");
         return r.master_link_status === "up" && (await replica.call("DBSIZE")) === 0;
       });
@@ -174,12 +175,12 @@ describe("replication: bundled and real Redis in both directions", function () {
       await assert.rejects(primary.call("SET", "k", "v"), /^ReplyError: NOREPLICAS Not enough good replicas to write\.$/);
       const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
       await inSync(primary, replica);
-      await eventually("writes accepted", 5_000, async () => (await primary.call("SET", "k", "v")) === "OK");
+      await waitFor("writes accepted", 5_000, async () => (await primary.call("SET", "k", "v")) === "OK");
       assert.equal(await primary.call("GET", "k"), "v", "reads are always allowed");
 
       replica.signal("SIGSTOP");
       const stoppedAt = Date.now();
-      await eventually("NOREPLICAS after the replica stopped acknowledging", 10_000, async () =>
+      await waitFor("NOREPLICAS after the replica stopped acknowledging", 10_000, async () =>
         primary.call("SET", "k", "v2").then(
           () => false,
           (err: Error) => /NOREPLICAS/.test(err.message),
@@ -189,10 +190,10 @@ describe("replication: bundled and real Redis in both directions", function () {
       // The reference (§1.11, §5): refusals start between L-1 and L+2 seconds after the last ACK.
       assert.ok(refusedAfterS >= 1 && refusedAfterS <= 4.5, `refused after ${refusedAfterS} s`);
       replica.signal("SIGCONT");
-      await eventually("writes accepted again", 10_000, async () => (await primary.call("SET", "k", "v3")) === "OK");
+      await waitFor("writes accepted again", 10_000, async () => (await primary.call("SET", "k", "v3")) === "OK");
 
       await replica.kill();
-      await eventually("NOREPLICAS once the replica is gone", 3_000, async () =>
+      await waitFor("NOREPLICAS once the replica is gone", 3_000, async () =>
         primary.call("SET", "k", "v4").then(
           () => false,
           (err: Error) => /NOREPLICAS/.test(err.message),
@@ -261,7 +262,7 @@ describe("replication: bundled and real Redis in both directions", function () {
     const leaf = await nodes.start("bundled", { replicaof: `${middle.host} ${middle.port}` });
     await inSync(middle, leaf);
     await writeBatch(primary, "later", 20);
-    await eventually("the leaf to have the later writes", 10_000, async () => (await leaf.call("DBSIZE")) === (await primary.call("DBSIZE")));
+    await waitFor("the leaf to have the later writes", 10_000, async () => (await leaf.call("DBSIZE")) === (await primary.call("DBSIZE")));
     assert.deepEqual(await dumpAll(leaf), await dumpAll(primary));
   });
 });
@@ -274,11 +275,11 @@ async function streamAfterSync(node: TestNode, act: () => Promise<void>): Promis
   try {
     socket.write("PING\r\nREPLCONF listening-port 1\r\nREPLCONF capa psync2\r\n");
     // Redis refuses a PSYNC while replies to the client are still pending: wait for them first.
-    await eventually("the handshake replies", 5_000, async () => received.toString("latin1") === "+PONG\r\n+OK\r\n+OK\r\n");
+    await waitFor("the handshake replies", 5_000, async () => received.toString("latin1") === "+PONG\r\n+OK\r\n+OK\r\n");
     socket.write("PSYNC ? -1\r\n");
     // +PONG, +OK, +OK, +FULLRESYNC, then $<len> and the RDB: wait for all of it.
     let start = -1;
-    await eventually("the full sync payload", 10_000, async () => {
+    await waitFor("the full sync payload", 10_000, async () => {
       const text = received.toString("latin1");
       const header = /\+FULLRESYNC [0-9a-f]{40} \d+\r\n\n*\$(\d+)\r\n/.exec(text);
       if (!header) return false;
@@ -339,7 +340,7 @@ describe("replication: what a replica receives and the rules it follows", functi
       });
       await inSync(primary, replica);
       // The primary lists the replica as online once its first ACK after the transfer arrives.
-      await eventually("the replica online at its announced address", 10_000, async () =>
+      await waitFor("the replica online at its announced address", 10_000, async () =>
         /^ip=127\.9\.9\.9,port=4242,state=online,offset=\d+,lag=\d+$/.test((await primary.info("replication")).slave0 ?? ""),
       );
       assert.equal((await replica.info("replication")).slave_priority, "7");
@@ -350,7 +351,7 @@ describe("replication: what a replica receives and the rules it follows", functi
       const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}`, "replica-serve-stale-data": "no" });
       await inSync(primary, replica);
       await primary.kill();
-      await eventually("link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
+      await waitFor("link down", 10_000, async () => (await replica.info("replication")).master_link_status === "down");
       await assert.rejects(replica.call("GET", "k"), /^ReplyError: MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'\.$/);
       assert.equal((await replica.info("replication")).role, "slave");
     });

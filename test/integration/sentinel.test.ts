@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { Switch } from "../../net/switch.js";
-import { SentinelEvents, TestNodes, eventually, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
+import { waitFor } from "../helpers.js";
+import { SentinelEvents, TestNodes, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
 
 const FAST_SYNC = { "repl-diskless-sync-delay": "0" };
 /** Shorter internal periods (SENTINEL DEBUG, Redis 7.0), the same for both kinds: faster rejoin tests. */
@@ -47,7 +48,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const sentinels: TestNode[] = [];
     for (const kind of sentinelKinds) sentinels.push(await nodes.startSentinel(kind, primary, opts.settings));
     if (opts.fastPeriods) for (const s of sentinels) await s.call("SENTINEL", "DEBUG", ...FAST_PERIODS);
-    await eventually("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
+    await waitFor("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
       for (const s of sentinels) {
         const known = ((await s.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
         const peers = (await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[];
@@ -63,7 +64,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
 
   async function agreedMaster(sentinels: TestNode[], not: string, timeoutMs = 30_000): Promise<string> {
     let agreed = "";
-    await eventually("every sentinel to name one new master", timeoutMs, async () => {
+    await waitFor("every sentinel to name one new master", timeoutMs, async () => {
       const named = await Promise.all(sentinels.map(masterAddress));
       agreed = named[0];
       return agreed !== not && named.every((n) => n === agreed);
@@ -85,12 +86,12 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       await s.primary.kill();
       const promoted = await agreedMaster(s.sentinels, addr(s.primary));
       assert.equal(promoted, addr(s.replicas[1]), "priority 10 beats priority 20");
-      await eventually("the other replica to follow the promoted one", 20_000, async () => {
+      await waitFor("the other replica to follow the promoted one", 20_000, async () => {
         const r = await s.replicas[0].info("replication");
         return `${r.master_host}:${r.master_port}` === promoted && r.master_link_status === "up";
       });
       await s.primary.start(); // back, empty, as a master: Sentinel must demote it
-      await eventually("the old master to rejoin as a replica of the promoted one", 30_000, async () => {
+      await waitFor("the old master to rejoin as a replica of the promoted one", 30_000, async () => {
         const r = await s.primary.info("replication");
         return r.role === "slave" && `${r.master_host}:${r.master_port}` === promoted && r.master_link_status === "up";
       });
@@ -113,7 +114,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const promoted = await agreedMaster(s.sentinels, addr(s.primary));
     assert.ok(s.replicas.some((r) => addr(r) === promoted));
     // The observers switch on the leader's hello; the leader ends once the other replica follows.
-    await eventually("the leader's +failover-end", 20_000, async () => s.events.some((e) => e.of("+failover-end").length > 0));
+    await waitFor("the leader's +failover-end", 20_000, async () => s.events.some((e) => e.of("+failover-end").length > 0));
     assert.equal(s.events.flatMap((e) => e.of("+elected-leader")).length, 1, "one leader among bundled and real sentinels");
     assert.equal(s.events.flatMap((e) => e.of("+failover-end")).length, 1);
   });
@@ -127,7 +128,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       await s.primary.kill();
       const first = await agreedMaster(s.sentinels, addr(s.primary));
       const next = s.replicas.find((r) => addr(r) !== first)!;
-      await eventually("the other replica to follow the promoted one", 20_000, async () => {
+      await waitFor("the other replica to follow the promoted one", 20_000, async () => {
         const r = await next.info("replication");
         return `${r.master_host}:${r.master_port}` === first && r.master_link_status === "up";
       });
@@ -143,10 +144,10 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
       assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(s.replicas[1]));
       await s.replicas[1].call("CONFIG", "SET", "replica-priority", "0");
-      await eventually("the old master to be a replica again", 30_000, async () => (await s.primary.info("replication")).role === "slave");
+      await waitFor("the old master to be a replica again", 30_000, async () => (await s.primary.info("replication")).role === "slave");
       await s.primary.call("CONFIG", "SET", "replica-priority", "0");
       await new Promise((r) => setTimeout(r, 1500)); // let INFO carry the new priorities
-      await eventually("NOGOODSLAVE", 15_000, async () =>
+      await waitFor("NOGOODSLAVE", 15_000, async () =>
         s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster").then(
           () => false,
           (err: Error) => /NOGOODSLAVE No suitable replica to promote/.test(err.message),
@@ -181,9 +182,9 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     // The replica with the smaller run id falls behind: its link to the primary hangs while writes go on.
     await sw.set([[primary.id, behind.id]], { kind: "drop" });
     for (let i = 0; i < 20; i++) await primary.call("SET", `k${i}`, "v");
-    await eventually("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
+    await waitFor("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
     const sentinel = await nodes.startSentinel(kind, primary, { quorum: 1, extraLines });
-    await eventually("the sentinel to know both replicas with their offsets", 30_000, async () => {
+    await waitFor("the sentinel to know both replicas with their offsets", 30_000, async () => {
       const known = ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
       return known.length === 2 && known.some((r) => Number(r["slave-repl-offset"]) > 0);
     });
@@ -219,7 +220,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const join = (n: TestNode) => sw!.add({ id: n.id, host: n.host, publicPort: n.publicPort, privatePort: n.port });
     const sentinels: TestNode[] = [];
     for (let i = 0; i < 3; i++) sentinels.push(await nodes.startSentinel(kind, viaSwitch, { extraLines }, join));
-    await eventually("sentinels to know each other", 30_000, async () => {
+    await waitFor("sentinels to know each other", 30_000, async () => {
       for (const s of sentinels) if (((await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[]).length !== 2) return false;
       return true;
     });
@@ -232,7 +233,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       ],
       { kind: "drop" },
     );
-    await eventually("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
+    await waitFor("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
     return events;
   }
 
@@ -243,7 +244,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       s.sentinels[1].signal("SIGSTOP");
       s.sentinels[2].signal("SIGSTOP");
       await s.primary.kill();
-      await eventually("the lone sentinel to give up the election", 20_000, async () => s.events[0].of("-failover-abort-not-elected").length > 0);
+      await waitFor("the lone sentinel to give up the election", 20_000, async () => s.events[0].of("-failover-abort-not-elected").length > 0);
       assert.ok(s.events[0].of("+odown").length > 0, "quorum 1 was met");
       assert.equal(s.events[0].of("+switch-master").length, 0);
       assert.equal(await masterAddress(s.sentinels[0]), addr(s.primary));
@@ -261,7 +262,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       });
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
       const promoted = await agreedMaster(s.sentinels, addr(s.primary));
-      await eventually("the old master to be told to replicate", 30_000, async () => (await s.primary.info("replication")).role === "slave");
+      await waitFor("the old master to be told to replicate", 30_000, async () => (await s.primary.info("replication")).role === "slave");
       await new Promise((r) => setTimeout(r, 2000));
       const r = await s.primary.info("replication");
       assert.equal(`${r.master_host}:${r.master_port}`, promoted);
@@ -283,7 +284,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
 
     it("failover-without-quorum: a sentinel that alone lost the primary fails it over", async () => {
       const events = await oneSentinelCutOff("bundled", ["bug failover-without-quorum"]);
-      await eventually("the lone sentinel's failover", 20_000, async () => events[0].of("+switch-master").length > 0);
+      await waitFor("the lone sentinel's failover", 20_000, async () => events[0].of("+switch-master").length > 0);
       assert.ok(events[0].of("+odown").some((e) => / #quorum 1\/2$/.test(e.message)), "ODOWN with 1 of 2");
     });
 
@@ -341,7 +342,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       s.sentinels[0].signal("SIGSTOP");
       await new Promise((r) => setTimeout(r, 3000));
       s.sentinels[0].signal("SIGCONT");
-      await eventually("+tilt", 5_000, async () => s.events[0].of("+tilt").length > 0);
+      await waitFor("+tilt", 5_000, async () => s.events[0].of("+tilt").length > 0);
       assert.equal((await s.sentinels[0].info("sentinel")).sentinel_tilt, "1");
     });
   }
@@ -351,7 +352,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       const s = await setup(kind, [kind, kind, kind]);
       const t0 = Date.now();
       await s.primary.kill();
-      await eventually("+switch-master", 30_000, async () => s.events.some((e) => e.of("+switch-master").length > 0));
+      await waitFor("+switch-master", 30_000, async () => s.events.some((e) => e.of("+switch-master").length > 0));
       const ms = Math.min(...s.events.flatMap((e) => e.of("+switch-master").map((x) => x.at))) - t0;
       for (const w of watchers) w.close();
       watchers = [];
@@ -371,7 +372,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       assert.equal(await client.set("a", "1"), "OK");
       await s.primary.kill();
       const promoted = await agreedMaster(s.sentinels, addr(s.primary));
-      await eventually("ioredis to write to the new master", 20_000, async () => (await client.set("b", "2")) === "OK");
+      await waitFor("ioredis to write to the new master", 20_000, async () => (await client.set("b", "2")) === "OK");
       const [host, port] = promoted.split(":");
       const direct = s.replicas.find((r) => r.host === host && String(r.port) === port)!;
       assert.equal(await direct.call("GET", "b"), "2");
