@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { Switch } from "../../net/switch.js";
 import { waitFor } from "../helpers.js";
-import { SentinelEvents, TestNodes, inSync, masterAddress, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
+import { SentinelEvents, TestNodes, inSync, masterAddress, pairs, replicasOf, sentinelsKnowAll, type SentinelTestSettings, type ServerKind, type TestNode } from "../support/nodes.js";
 
 const FAST_SYNC = { "repl-diskless-sync-delay": "0" };
 /** Shorter internal periods (SENTINEL DEBUG, Redis 7.0), the same for both kinds: faster rejoin tests. */
@@ -48,15 +48,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const sentinels: TestNode[] = [];
     for (const kind of sentinelKinds) sentinels.push(await nodes.startSentinel(kind, primary, opts.settings));
     if (opts.fastPeriods) for (const s of sentinels) await s.call("SENTINEL", "DEBUG", ...FAST_PERIODS);
-    await waitFor("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
-      for (const s of sentinels) {
-        const known = ((await s.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
-        const peers = (await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[];
-        if (known.length !== replicas.length || peers.length !== sentinels.length - 1) return false;
-        if (known.some((r) => r["master-link-status"] !== "ok" || r.flags !== "slave")) return false;
-      }
-      return true;
-    });
+    await sentinelsKnowAll(sentinels, replicas.length);
     const events = await Promise.all(sentinels.map((s) => SentinelEvents.watch(s)));
     watchers.push(...events);
     return { primary, replicas, sentinels, events };
@@ -103,7 +95,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       }
       const leaders = s.events.flatMap((e) => e.of("+elected-leader"));
       assert.equal(leaders.length, 1, "one leader");
-      const master = Object.fromEntries(chunk((await s.sentinels[0].call("SENTINEL", "MASTER", "mymaster")) as string[]));
+      const master = Object.fromEntries(pairs((await s.sentinels[0].call("SENTINEL", "MASTER", "mymaster")) as string[]));
       assert.ok(Number(master["config-epoch"]) >= 1);
     });
   }
@@ -133,10 +125,10 @@ describe("Sentinel: bundled and real, rule by rule", function () {
         return `${r.master_host}:${r.master_port}` === first && r.master_link_status === "up";
       });
       const promoted = s.replicas.find((r) => addr(r) === first)!;
-      const killedAt = Date.now();
       await promoted.kill();
-      assert.equal(await agreedMaster(s.sentinels, first, 25_000), addr(next));
-      assert.ok(Date.now() - killedAt < 25_000);
+      // A back-off kept from the first election would hold the second for 2 x 30 s: the deadline
+      // is generous for a failover and still well short of that.
+      assert.equal(await agreedMaster(s.sentinels, first, 45_000), addr(next));
     });
 
     it(`${kind}: priority 0 is never promoted, and with only priority 0 SENTINEL FAILOVER answers NOGOODSLAVE`, async () => {
@@ -146,7 +138,11 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       await s.replicas[1].call("CONFIG", "SET", "replica-priority", "0");
       await waitFor("the old master to be a replica again", 30_000, async () => (await s.primary.info("replication")).role === "slave");
       await s.primary.call("CONFIG", "SET", "replica-priority", "0");
-      await new Promise((r) => setTimeout(r, 1500)); // let INFO carry the new priorities
+      // A FAILOVER asked before the sentinel's INFO carries the new priorities would succeed.
+      await waitFor("the sentinel to see priority 0 on both replicas", 30_000, async () => {
+        const known = await replicasOf(s.sentinels[0]);
+        return known.length === 2 && known.every((r) => r["slave-priority"] === "0");
+      });
       await waitFor("NOGOODSLAVE", 15_000, async () =>
         s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster").then(
           () => false,
@@ -159,7 +155,11 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       const s = await setup(kind, [kind], { settings: { quorum: 1 } });
       const runids = await Promise.all(s.replicas.map(async (r) => (await r.info("server")).run_id));
       const expected = runids[0].toLowerCase() < runids[1].toLowerCase() ? s.replicas[0] : s.replicas[1];
-      await new Promise((r) => setTimeout(r, 1500)); // idle: offsets equal in the sentinel's INFO
+      // The run id decides only between equal offsets, as the sentinel last saw them in INFO.
+      await waitFor("the sentinel to see both replicas at the same offset", 30_000, async () => {
+        const known = await replicasOf(s.sentinels[0]);
+        return known.length === 2 && known[0]["slave-repl-offset"] === known[1]["slave-repl-offset"];
+      });
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
       assert.equal(await agreedMaster(s.sentinels, addr(s.primary)), addr(expected));
     });
@@ -184,11 +184,11 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     for (let i = 0; i < 20; i++) await primary.call("SET", `k${i}`, "v");
     await waitFor("the other replica to have the writes", 10_000, async () => (await ahead.call("DBSIZE")) === 20);
     const sentinel = await nodes.startSentinel(kind, primary, { quorum: 1, extraLines });
-    await waitFor("the sentinel to know both replicas with their offsets", 30_000, async () => {
-      const known = ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(chunk(r)));
-      return known.length === 2 && known.some((r) => Number(r["slave-repl-offset"]) > 0);
+    // The selection reads the offsets the sentinel last saw in INFO: wait until it sees the gap.
+    await waitFor("the sentinel to see the replica that is behind at a smaller offset", 30_000, async () => {
+      const offsets = new Map((await replicasOf(sentinel)).map((r) => [r.name, Number(r["slave-repl-offset"])]));
+      return (offsets.get(addr(behind)) ?? Infinity) < (offsets.get(addr(ahead)) ?? 0);
     });
-    await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await sentinel.call("SENTINEL", "FAILOVER", "mymaster"), "OK");
     const promoted = await agreedMaster([sentinel], addr(primary));
     if (extraLines.length === 0) assert.equal(promoted, addr(ahead));
@@ -198,8 +198,13 @@ describe("Sentinel: bundled and real, rule by rule", function () {
   for (const kind of ["redis", "bundled"] as const) {
 
     it(`${kind}: no failover when fewer than quorum sentinels see the master down`, async () => {
-      const events = await oneSentinelCutOff(kind, []);
-      await new Promise((r) => setTimeout(r, 5000));
+      const { events, cutOff } = await oneSentinelCutOff(kind, []);
+      // Nothing must happen: give the cut-off sentinel 5 s of SDOWN by its own clock (it asks the
+      // others every second meanwhile) rather than 5 s of this test's clock.
+      await waitFor("the cut-off sentinel to have seen the master down for 5 s", 60_000, async () => {
+        const master = Object.fromEntries(pairs((await cutOff.call("SENTINEL", "MASTER", "mymaster")) as string[]));
+        return Number(master["s-down-time"] ?? 0) >= 5000;
+      });
       assert.deepEqual(
         events.map((e) => e.of("+odown").length + e.of("+switch-master").length),
         [0, 0, 0],
@@ -207,8 +212,8 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     });
   }
 
-  /** A primary, a replica, three sentinels (quorum 2) of which the first loses the primary; its events. */
-  async function oneSentinelCutOff(kind: ServerKind, extraLines: string[]): Promise<SentinelEvents[]> {
+  /** A primary, a replica, three sentinels (quorum 2) of which the first (`cutOff`) loses the primary; their events. */
+  async function oneSentinelCutOff(kind: ServerKind, extraLines: string[]): Promise<{ events: SentinelEvents[]; cutOff: TestNode }> {
     const primary = await nodes.start(kind, FAST_SYNC);
     const replica = await nodes.start(kind, { replicaof: `${primary.host} ${primary.port}` });
     await inSync(primary, replica);
@@ -233,8 +238,8 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       ],
       { kind: "drop" },
     );
-    await waitFor("the cut-off sentinel to see the master down", 10_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
-    return events;
+    await waitFor("the cut-off sentinel to see the master down", 30_000, async () => events[0].of("+sdown").some((e) => e.message.startsWith("master")));
+    return { events, cutOff: sentinels[0] };
   }
 
   for (const kind of ["redis", "bundled"] as const) {
@@ -263,7 +268,12 @@ describe("Sentinel: bundled and real, rule by rule", function () {
       assert.equal(await s.sentinels[0].call("SENTINEL", "FAILOVER", "mymaster"), "OK");
       const promoted = await agreedMaster(s.sentinels, addr(s.primary));
       await waitFor("the old master to be told to replicate", 30_000, async () => (await s.primary.info("replication")).role === "slave");
-      await new Promise((r) => setTimeout(r, 2000));
+      // Its link must stay down: let it try (it reconnects each second) and be refused a few times.
+      const [host, port] = promoted.split(":");
+      const target = [...s.replicas].find((r) => r.host === host && String(r.port) === port)!;
+      const connections = async () => Number((await target.info("stats")).total_connections_received);
+      const before = await connections();
+      await waitFor("the old master to have tried the promoted one a few times", 30_000, async () => (await connections()) >= before + 3);
       const r = await s.primary.info("replication");
       assert.equal(`${r.master_host}:${r.master_port}`, promoted);
       assert.equal(r.master_link_status, "down");
@@ -283,7 +293,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     });
 
     it("failover-without-quorum: a sentinel that alone lost the primary fails it over", async () => {
-      const events = await oneSentinelCutOff("bundled", ["bug failover-without-quorum"]);
+      const { events } = await oneSentinelCutOff("bundled", ["bug failover-without-quorum"]);
       await waitFor("the lone sentinel's failover", 20_000, async () => events[0].of("+switch-master").length > 0);
       assert.ok(events[0].of("+odown").some((e) => / #quorum 1\/2$/.test(e.message)), "ODOWN with 1 of 2");
     });
@@ -308,7 +318,7 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     const answers = async (kind: ServerKind) => {
       const s = await setup(kind, [kind, kind]);
       const x = s.sentinels[0];
-      const keys = (reply: unknown) => chunk(reply as string[]).map(([k]) => k);
+      const keys = (reply: unknown) => pairs(reply as string[]).map(([k]) => k);
       const out = {
         master: keys(await x.call("SENTINEL", "MASTER", "mymaster")),
         replica: keys(((await x.call("SENTINEL", "REPLICAS", "mymaster")) as unknown[])[0]),
@@ -340,29 +350,13 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     it(`${kind}: a sentinel stopped for 3 s enters TILT when it resumes`, async () => {
       const s = await setup(kind, [kind]);
       s.sentinels[0].signal("SIGSTOP");
+      // The fault itself, not a wait: a pause longer than SENTINEL_TILT_TRIGGER (2 s).
       await new Promise((r) => setTimeout(r, 3000));
       s.sentinels[0].signal("SIGCONT");
       await waitFor("+tilt", 5_000, async () => s.events[0].of("+tilt").length > 0);
       assert.equal((await s.sentinels[0].info("sentinel")).sentinel_tilt, "1");
     });
   }
-
-  it("down-after 2000: killing the primary to +switch-master takes the bundled sentinels within 1.5x of real Sentinel's time", async () => {
-    const measure = async (kind: ServerKind) => {
-      const s = await setup(kind, [kind, kind, kind]);
-      const t0 = Date.now();
-      await s.primary.kill();
-      await waitFor("+switch-master", 30_000, async () => s.events.some((e) => e.of("+switch-master").length > 0));
-      const ms = Math.min(...s.events.flatMap((e) => e.of("+switch-master").map((x) => x.at))) - t0;
-      for (const w of watchers) w.close();
-      watchers = [];
-      await nodes.stopAll();
-      return ms;
-    };
-    const real = await measure("redis");
-    const ours = await measure("bundled");
-    assert.ok(ours <= real * 1.5, `bundled ${ours} ms, real ${real} ms`);
-  });
 
   it("ioredis in sentinel mode follows a failover of the bundled sentinels", async () => {
     const s = await setup("bundled", ["bundled", "bundled", "bundled"]);
@@ -381,8 +375,3 @@ describe("Sentinel: bundled and real, rule by rule", function () {
     }
   });
 });
-
-function chunk(flat: string[] | Record<string, string>): Array<[string, string]> {
-  if (!Array.isArray(flat)) return Object.entries(flat);
-  return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
-}

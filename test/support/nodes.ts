@@ -248,6 +248,30 @@ export class SentinelEvents {
   }
 }
 
+/** What a sentinel knows of mymaster's replicas (SENTINEL REPLICAS), one record of fields each. */
+export async function replicasOf(sentinel: TestNode): Promise<Array<Record<string, string>>> {
+  return ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(pairs(r)));
+}
+
+/** Until every sentinel knows the replicas (with their INFO: link ok, flags slave) and the other sentinels. */
+export async function sentinelsKnowAll(sentinels: TestNode[], replicaCount: number): Promise<void> {
+  await waitFor("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
+    for (const s of sentinels) {
+      const known = await replicasOf(s);
+      const peers = (await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[];
+      if (known.length !== replicaCount || peers.length !== sentinels.length - 1) return false;
+      if (known.some((r) => r["master-link-status"] !== "ok" || r.flags !== "slave")) return false;
+    }
+    return true;
+  });
+}
+
+/** A flat [field, value, ...] reply (RESP2) or a map (RESP3) as pairs. */
+export function pairs(flat: string[] | Record<string, string>): Array<[string, string]> {
+  if (!Array.isArray(flat)) return Object.entries(flat);
+  return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+}
+
 /** The master address a sentinel gives, as "host:port". */
 export async function masterAddress(sentinel: TestNode): Promise<string> {
   const reply = (await sentinel.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")) as string[] | null;
