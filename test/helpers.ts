@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sameProcess } from "../targets/proc.js";
+import type { ProcessRecord, StartedProcess } from "../targets/supervisor.js";
 
 export const CLI = fileURLToPath(new URL("../harness/cli.js", import.meta.url));
 
@@ -47,6 +49,25 @@ export function startCli(
   child.stderr!.on("data", (d) => (stderr += d));
   const done = new Promise<CliResult>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
   return { child, done };
+}
+
+/**
+ * Ends a CLI run a test started, whatever became of the test: the CLI if it still runs, then
+ * every process its processes.json records that still runs (a SIGKILLed harness leaves its
+ * nodes behind). For a `finally`: an assertion that fails first must not leak servers.
+ */
+export async function endRun(run: { child: ChildProcess; done: Promise<CliResult> }, resultsDir: string): Promise<void> {
+  if (run.child.exitCode === null && run.child.signalCode === null) {
+    run.child.kill("SIGKILL");
+    await run.done;
+  }
+  let started: StartedProcess[];
+  try {
+    started = readJson<ProcessRecord>(join(onlyRunDir(resultsDir), "processes.json")).processes;
+  } catch {
+    return; // no run folder or no record yet: nothing was started
+  }
+  for (const p of started) if (sameProcess(p.pid, p.startTime)) process.kill(p.pid, "SIGKILL");
 }
 
 export function runCli(args: string[], cwd?: string, env?: Record<string, string>): Promise<CliResult> {
