@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sameProcess } from "../targets/proc.js";
+import type { ProcessRecord, StartedProcess } from "../targets/supervisor.js";
 
 export const CLI = fileURLToPath(new URL("../harness/cli.js", import.meta.url));
 
@@ -49,6 +51,25 @@ export function startCli(
   return { child, done };
 }
 
+/**
+ * Ends a CLI run a test started, whatever became of the test: the CLI if it still runs, then
+ * every process its processes.json records that still runs (a SIGKILLed harness leaves its
+ * nodes behind). For a `finally`: an assertion that fails first must not leak servers.
+ */
+export async function endRun(run: { child: ChildProcess; done: Promise<CliResult> }, resultsDir: string): Promise<void> {
+  if (run.child.exitCode === null && run.child.signalCode === null) {
+    run.child.kill("SIGKILL");
+    await run.done;
+  }
+  let started: StartedProcess[];
+  try {
+    started = readJson<ProcessRecord>(join(onlyRunDir(resultsDir), "processes.json")).processes;
+  } catch {
+    return; // no run folder or no record yet: nothing was started
+  }
+  for (const p of started) if (sameProcess(p.pid, p.startTime)) process.kill(p.pid, "SIGKILL");
+}
+
 export function runCli(args: string[], cwd?: string, env?: Record<string, string>): Promise<CliResult> {
   return startCli(args, cwd, env).done;
 }
@@ -90,10 +111,23 @@ export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
 
-export async function waitFor(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
+/**
+ * Polls `check` until it returns true; a check that throws counts as "not yet". Tests wait for
+ * the condition itself (INFO fields, bytes received, an event) with a generous deadline, never
+ * for a fixed time: on a loaded machine everything is late, and only the deadline must hold.
+ * Fails naming what it waited for and the last error the check threw.
+ */
+export async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  let last = "";
+  for (;;) {
+    try {
+      if (await check()) return;
+      last = "";
+    } catch (err) {
+      last = ` (last error: ${(err as Error).message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,18 +1,17 @@
 // Opens the linearizability page in a real (headless) Chromium and checks what a person would see.
 // Needs /usr/bin/chromium (Debian's package); machines without it skip these tests.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { renderLinearizabilityHtml } from "../../report/linearizability/page.js";
 import type { FaultInterval, LinOp, LinearizabilityResult, PartitionResult } from "../../checkers/linearizable/types.js";
 import { tempDir } from "../helpers.js";
+import { screenshot } from "../support/screenshot.js";
 
 /** Debian's chromium; REDLINE_CHROMIUM points elsewhere. */
 const CHROMIUM = process.env.REDLINE_CHROMIUM ?? "/usr/bin/chromium";
-const OUT_DIR = join(tmpdir(), "test-output");
 
 const MS = 1e6;
 /** History times are ns from some arbitrary clock; start away from zero to check the axis is relative. */
@@ -230,12 +229,8 @@ describe("linearizability view (in Chromium)", function () {
     assert.equal(await y.locator(".op").count(), fine.ops.length);
   });
 
-  it("saves a screenshot", async function () {
-    mkdirSync(OUT_DIR, { recursive: true });
-    const file = join(OUT_DIR, "linearizability-view.png");
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(`    screenshot: ${file}`);
-    assert.ok(existsSync(file));
+  it("saves a screenshot of the whole page", async function () {
+    await screenshot(page, "linearizability-view.png");
   });
 
   it("switches between counterexamples with the selector", async function () {

@@ -6,17 +6,16 @@
 // full of markup. Needs /usr/bin/chromium (Debian's package); machines without it skip.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { writeReports } from "../../report/index.js";
 import { startCli, tempDir } from "../helpers.js";
 import { EVIL, makeRunFixture, type Fixture } from "../support/run-fixture.js";
+import { screenshot } from "../support/screenshot.js";
 
 const CHROMIUM = process.env.REDLINE_CHROMIUM ?? "/usr/bin/chromium";
-const OUT_DIR = join(tmpdir(), "test-output");
 
 async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -31,14 +30,6 @@ function skipWithoutChromium(ctx: Mocha.Context): void {
     console.log(`    (skipping: no Chromium at ${CHROMIUM}; install Debian's "chromium" package to run these tests)`);
     ctx.skip();
   }
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(OUT_DIR, { recursive: true });
-  const file = join(OUT_DIR, name);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`    screenshot: ${file}`);
-  assert.ok(existsSync(file));
 }
 
 describe("run report (in Chromium)", function () {
@@ -176,7 +167,7 @@ describe("run report (in Chromium)", function () {
     assert.deepEqual(requests, []);
   });
 
-  it("saves a screenshot", async () => {
+  it("saves a screenshot of the whole report", async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "report.png");
   });

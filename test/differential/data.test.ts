@@ -1,5 +1,6 @@
 // Data-type commands on the bundled server against a real redis-server, byte for byte
 // (sorted where Redis leaves the order unspecified), including the error cases.
+import { waitFor } from "../helpers.js";
 import { Both, ServerPair } from "../support/differential.js";
 
 type Step = string[] | { sorted: string[] };
@@ -210,7 +211,34 @@ describe("differential: data-type commands", function () {
   before(async () => {
     pair = await ServerPair.start([["enable-debug-command", "local"]]);
   });
-  after(() => pair.stop());
+  after(() => pair?.stop()); // undefined when `before` failed: its error is the one to see
+
+  /** Until both servers count `n` clients blocked (INFO clients: blocked_clients). */
+  async function blocked(n: number): Promise<void> {
+    const { real, ours } = await pair.clients();
+    try {
+      await waitFor(`${n} blocked clients on both servers`, 10_000, async () => {
+        const counts = await Promise.all([real, ours].map(async (c) => Number(/blocked_clients:(\d+)/.exec(await c.call("INFO", "clients"))?.[1])));
+        return counts.every((count) => count === n);
+      });
+    } finally {
+      real.close();
+      ours.close();
+    }
+  }
+
+  /** Until `args` answers `reply` on both servers. */
+  async function answers(args: string[], reply: string): Promise<void> {
+    const { real, ours } = await pair.clients();
+    try {
+      await waitFor(`${args.join(" ")} to answer ${JSON.stringify(reply)} on both servers`, 10_000, async () =>
+        (await Promise.all([real.call(...args), ours.call(...args)])).every((r) => r === reply),
+      );
+    } finally {
+      real.close();
+      ours.close();
+    }
+  }
 
   for (const [group, script] of Object.entries(SCRIPTS)) {
     for (const resp of ["2", "3"]) {
@@ -237,8 +265,8 @@ describe("differential: data-type commands", function () {
     const waiter = new Both(a.real, a.ours);
     const pusher = new Both(b.real, b.ours);
     await pusher.same("DEL", "jobs");
-    const popped = waiter.same("BLPOP", "jobs", "5");
-    await new Promise((r) => setTimeout(r, 100));
+    const popped = waiter.same("BLPOP", "jobs", "30");
+    await blocked(1);
     await pusher.same("RPUSH", "jobs", "j1", "j2");
     await popped;
     await pusher.same("LRANGE", "jobs", "0", "-1");
@@ -252,24 +280,23 @@ describe("differential: data-type commands", function () {
     const pusher = new Both(b.real, b.ours);
     const other = new Both(c.real, c.ours);
     await pusher.same("DEL", "jobs", "k1", "k2");
-    const settle = () => new Promise((r) => setTimeout(r, 100));
     // The LPOP pipelined after the push finds the list already served.
     let popped = waiter.same("BLPOP", "jobs", "0");
-    await settle();
+    await blocked(1);
     await pusher.sameRaw("RPUSH jobs j1\r\nLPOP jobs\r\n"); // :1
     await pusher.sameRaw(""); // nil
     await popped;
     // A transaction is served after its EXEC: its own LPOP comes first.
     popped = waiter.same("BLPOP", "jobs", "0");
-    await settle();
+    await blocked(1);
     await pusher.sameRaw("MULTI\r\nRPUSH jobs j2 j3\r\nLPOP jobs\r\nEXEC\r\n");
     for (let i = 0; i < 3; i++) await pusher.sameRaw("");
     await popped; // j3
     // Keys are served in the order they became ready, two clients in the order they blocked.
     popped = waiter.same("BLPOP", "k1", "k2", "0");
-    await settle();
+    await blocked(1);
     const second = other.same("BRPOP", "k2", "0");
-    await settle();
+    await blocked(2);
     await pusher.sameRaw("MULTI\r\nRPUSH k2 x y\r\nRPUSH k1 z\r\nEXEC\r\n");
     for (let i = 0; i < 3; i++) await pusher.sameRaw("");
     await Promise.all([popped, second]); // k2 x, then k2 y
@@ -287,7 +314,7 @@ describe("differential: data-type commands", function () {
     try {
       await both.same("SET", "short", "v", "PX", "1");
       await both.same("SET", "kept", "v");
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // past its 1 ms TTL: only time can do it, nothing may touch the key
       await both.same("KEYS", "*");
       await both.same("KEYS", "short");
       await both.same("DBSIZE"); // still 2
@@ -305,11 +332,13 @@ describe("differential: data-type commands", function () {
   it("keys expire lazily and actively", async () => {
     const { real, ours } = await pair.clients();
     both = new Both(real, ours);
+    await both.same("FLUSHALL");
     await both.same("SET", "short", "v", "PX", "50");
     await both.same("SET", "untouched", "v", "PX", "50");
-    await new Promise((r) => setTimeout(r, 400));
+    await answers(["GET", "short"], "$-1\r\n"); // expired: the access finds nothing
     await both.same("GET", "short");
-    await both.same("DBSIZE"); // the untouched key was removed in the background
+    await answers(["DBSIZE"], ":0\r\n"); // DBSIZE touches no key: the untouched one goes in the background
+    await both.same("DBSIZE");
     both.close();
   });
 });

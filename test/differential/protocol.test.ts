@@ -10,13 +10,13 @@ describe("differential: protocol and connection", function () {
   before(async () => {
     pair = await ServerPair.start();
   });
-  after(() => pair.stop());
+  after(() => pair?.stop()); // undefined when `before` failed: its error is the one to see
   beforeEach(async () => {
     const { real, ours } = await pair.clients();
     both = new Both(real, ours);
     await both.same("FLUSHALL");
   });
-  afterEach(() => both.close());
+  afterEach(() => both?.close());
 
   it("PING, ECHO, unknown commands and arity errors", async () => {
     await both.same("PING");
@@ -277,7 +277,7 @@ describe("differential: AUTH with requirepass", function () {
   before(async () => {
     pair = await ServerPair.start([["requirepass", "s3cret"]]);
   });
-  after(() => pair.stop());
+  after(() => pair?.stop()); // undefined when `before` failed: its error is the one to see
 
   it("NOAUTH, WRONGPASS, then access", async () => {
     const { real, ours } = await pair.clients();

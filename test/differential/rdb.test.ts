@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { Keyspace, type Value } from "../../bundled-server/keyspace.js";
 import { decodeRdb, encodeRdb, type RdbEntry } from "../../bundled-server/replication/rdb.js";
 import { freePort } from "../../targets/ports.js";
+import { waitFor } from "../helpers.js";
 import { EDGE_INTS, FUNCTION_CODE, compactFixture, keyspaceItemsArb, liveEntries } from "../support/rdb-fixtures.js";
 
 /** A redis-server on a free port, its files in `dir`, its log collected. */
@@ -34,12 +35,10 @@ class RealRedis {
 
   /** Waits for the server to accept connections (true) or to exit (false). */
   async ready(): Promise<boolean> {
-    for (let i = 0; i < 250; i++) {
-      if (/ready to accept connections/i.test(this.log)) return true;
-      if (this.exitCode !== undefined) return false;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`redis-server neither started nor exited:\n${this.log}`);
+    await waitFor("redis-server to start or exit", 30_000, () => /ready to accept connections/i.test(this.log) || this.exitCode !== undefined).catch((err: Error) => {
+      throw new Error(`${err.message}; its log:\n${this.log}`);
+    });
+    return this.exitCode === undefined;
   }
 
   async client(): Promise<Redis> {

@@ -5,13 +5,23 @@ import { join } from "node:path";
 import { parseHistory } from "../../history/jsonl.js";
 import type { RunResults } from "../../core/run-folder.js";
 import type { ProcessRecord } from "../../targets/supervisor.js";
-import { onlyRunDir, pidAlive, readJson, pidsMentioning, runCli, startCli, tempDir, waitFor } from "../helpers.js";
+import { endRun, onlyRunDir, pidAlive, readJson, pidsMentioning, runCli, startCli, tempDir, waitFor } from "../helpers.js";
 
 function assertAllStopped(runDir: string): void {
   const started = readJson<ProcessRecord>(join(runDir, "processes.json")).processes;
   assert.ok(started.length > 0, "the run started no process");
   const alive = started.filter((p) => pidAlive(p.pid));
   assert.deepEqual(alive, [], `processes of the run still alive: ${alive.map((p) => `${p.name}=${p.pid}`).join(", ")}`);
+}
+
+/** Until the run's history has a line with `text`; its run folder. */
+async function started(results: string, text: string): Promise<string> {
+  let runDir = "";
+  await waitFor(`the run's history to have ${text}`, 60_000, () => {
+    runDir = onlyRunDir(results);
+    return readFileSync(join(runDir, "history.jsonl"), "utf8").includes(text);
+  });
+  return runDir;
 }
 
 describe("redline run against real Redis", function () {
@@ -72,28 +82,24 @@ describe("redline run against real Redis", function () {
 
   it("SIGINT stops the run and leaves no process of it alive", async () => {
     const results = join(tempDir(), "results");
-    const { child, done } = startCli([
+    const run = startCli([
       "run",
       ...["--target", "redis", "--topology", "sentinel", "--workload", "counter"],
       ...["--nemesis", "pause", "--nemesis-interval", "1", "--nemesis-duration", "30", "--time-limit", "60"],
       ...["--results-dir", results],
     ]);
-    let runDir = "";
-    await waitFor("the workload to start", 30_000, () => {
-      try {
-        runDir = onlyRunDir(results);
-        return readFileSync(join(runDir, "history.jsonl"), "utf8").includes('"nemesis"');
-      } catch {
-        return false;
-      }
-    });
-    child.kill("SIGINT");
-    const res = await done;
-    assert.equal(res.code, 2, res.stderr);
-    assertAllStopped(runDir);
-    const verdict = readJson<RunResults>(join(runDir, "results.json"));
-    assert.equal(verdict.valid, "unknown");
-    assert.equal(verdict.interrupted, "SIGINT");
+    try {
+      const runDir = await started(results, '"nemesis"');
+      run.child.kill("SIGINT");
+      const res = await run.done;
+      assert.equal(res.code, 2, res.stderr);
+      assertAllStopped(runDir);
+      const verdict = readJson<RunResults>(join(runDir, "results.json"));
+      assert.equal(verdict.valid, "unknown");
+      assert.equal(verdict.interrupted, "SIGINT");
+    } finally {
+      await endRun(run, results);
+    }
   });
 });
 
@@ -102,25 +108,21 @@ describe("redline reap", function () {
 
   it("stops the nodes of a run whose harness was SIGKILLed, and nothing else", async () => {
     const results = join(tempDir(), "results");
-    const { child, done } = startCli(["run", "--target", "redis", "--topology", "replication", "--time-limit", "60", "--results-dir", results]);
-    let runDir = "";
-    await waitFor("the workload to start", 30_000, () => {
-      try {
-        runDir = onlyRunDir(results);
-        return readFileSync(join(runDir, "history.jsonl"), "utf8").includes('"ok"');
-      } catch {
-        return false;
-      }
-    });
-    child.kill("SIGKILL"); // the one exit the harness cannot clean up after
-    await done;
-    const nodes = readJson<ProcessRecord>(join(runDir, "processes.json")).processes;
-    assert.ok(nodes.some((p) => pidAlive(p.pid)), "the nodes should have outlived the killed harness");
-    const reap = await runCli(["reap", "--results-dir", results]);
-    assert.match(reap.stdout, new RegExp(`${nodes.length} leftover processes stopped`));
-    await waitFor("the nodes to exit", 5_000, () => nodes.every((p) => !pidAlive(p.pid)));
-    const again = await runCli(["reap", "--results-dir", results]);
-    assert.match(again.stdout, /0 leftover processes stopped/);
+    const run = startCli(["run", "--target", "redis", "--topology", "replication", "--time-limit", "60", "--results-dir", results]);
+    try {
+      const runDir = await started(results, '"ok"');
+      run.child.kill("SIGKILL"); // the one exit the harness cannot clean up after
+      await run.done;
+      const nodes = readJson<ProcessRecord>(join(runDir, "processes.json")).processes;
+      assert.ok(nodes.some((p) => pidAlive(p.pid)), "the nodes should have outlived the killed harness");
+      const reap = await runCli(["reap", "--results-dir", results]);
+      assert.match(reap.stdout, new RegExp(`${nodes.length} leftover processes stopped`));
+      await waitFor("the nodes to exit", 30_000, () => nodes.every((p) => !pidAlive(p.pid)));
+      const again = await runCli(["reap", "--results-dir", results]);
+      assert.match(again.stdout, /0 leftover processes stopped/);
+    } finally {
+      await endRun(run, results); // the nodes too, when an assertion above failed before the reap
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Config } from "../../bundled-server/config.js";
 import { RedisServer } from "../../bundled-server/server.js";
 import { freePort } from "../../targets/ports.js";
-import { tempDir } from "../helpers.js";
+import { tempDir, waitFor } from "../helpers.js";
 import { RawClient } from "./raw-client.js";
 
 export class ServerPair {
@@ -48,16 +48,10 @@ export class ServerPair {
   }
 
   private async waitForRedis(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      try {
-        const c = await RawClient.connect(this.redisPort);
-        c.close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error("redis-server did not start");
+    await waitFor(`redis-server to accept connections on port ${this.redisPort}`, 30_000, async () => {
+      (await RawClient.connect(this.redisPort)).close();
+      return true;
+    });
   }
 }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { parseInfo } from "../../targets/admin.js";
 import { allocateAddresses } from "../../targets/addresses.js";
+import { waitFor } from "../helpers.js";
 
 export type ServerKind = "redis" | "bundled";
 
@@ -65,14 +66,7 @@ export class TestNode {
       }
       this.child = this.kind === "redis" ? spawn("redis-server", args, { stdio: "ignore" }) : spawn(process.execPath, [BUNDLED_MAIN, ...args], { stdio: "ignore" });
     }
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await this.call("PING")) === "PONG") return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error(`${this.kind} ${this.id} did not start on ${this.host}:${this.port}`);
+    await waitFor(`${this.kind} ${this.id} to answer PING on ${this.host}:${this.port}`, 30_000, async () => (await this.call("PING")) === "PONG");
   }
 
   /** One command on the node's admin connection; errors reject. */
@@ -161,25 +155,10 @@ export class TestNodes {
   }
 }
 
-/** Polls until `check` returns true; fails with what it last saw. */
-export async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = ` (last error: ${(err as Error).message})`;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Until the replica's link is up and its offset has reached the master's. */
 export async function inSync(master: TestNode, replica: TestNode, timeoutMs = 15_000): Promise<void> {
   let seen = "";
-  await eventually(`${replica.id} in sync with ${master.id}`, timeoutMs, async () => {
+  await waitFor(`${replica.id} in sync with ${master.id}`, timeoutMs, async () => {
     const r = await replica.info("replication");
     const m = await master.info("replication");
     seen = `link ${r.master_link_status}, replica offset ${r.slave_repl_offset}, master offset ${m.master_repl_offset}, ${m.slave0 ?? ""} ${m.slave1 ?? ""}`;
@@ -267,6 +246,30 @@ export class SentinelEvents {
   close(): void {
     this.client.disconnect();
   }
+}
+
+/** What a sentinel knows of mymaster's replicas (SENTINEL REPLICAS), one record of fields each. */
+export async function replicasOf(sentinel: TestNode): Promise<Array<Record<string, string>>> {
+  return ((await sentinel.call("SENTINEL", "REPLICAS", "mymaster")) as string[][]).map((r) => Object.fromEntries(pairs(r)));
+}
+
+/** Until every sentinel knows the replicas (with their INFO: link ok, flags slave) and the other sentinels. */
+export async function sentinelsKnowAll(sentinels: TestNode[], replicaCount: number): Promise<void> {
+  await waitFor("every sentinel to know the replicas (with their INFO) and the other sentinels", 30_000, async () => {
+    for (const s of sentinels) {
+      const known = await replicasOf(s);
+      const peers = (await s.call("SENTINEL", "SENTINELS", "mymaster")) as unknown[];
+      if (known.length !== replicaCount || peers.length !== sentinels.length - 1) return false;
+      if (known.some((r) => r["master-link-status"] !== "ok" || r.flags !== "slave")) return false;
+    }
+    return true;
+  });
+}
+
+/** A flat [field, value, ...] reply (RESP2) or a map (RESP3) as pairs. */
+export function pairs(flat: string[] | Record<string, string>): Array<[string, string]> {
+  if (!Array.isArray(flat)) return Object.entries(flat);
+  return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
 }
 
 /** The master address a sentinel gives, as "host:port". */
