@@ -48,6 +48,30 @@ function everySplit(input: string, want: string[][]): void {
   assert.equal(p.pending, 0);
 }
 
+/**
+ * The bytes `run` makes Buffers search (indexOf, from its start offset to the end) and copy:
+ * a measure of the parser's work that does not depend on the machine's speed or load.
+ */
+function bytesTouched(run: () => void): { searched: number; copied: number } {
+  const { indexOf, copy } = Buffer.prototype;
+  const work = { searched: 0, copied: 0 };
+  Buffer.prototype.indexOf = function (this: Buffer, value: string | number | Uint8Array, from?: number | BufferEncoding, encoding?: BufferEncoding) {
+    work.searched += this.length - (typeof from === "number" ? Math.max(0, from) : 0);
+    return indexOf.call(this, value, from as number, encoding);
+  };
+  Buffer.prototype.copy = function (this: Buffer, target: Uint8Array, targetStart?: number, sourceStart = 0, sourceEnd = this.length) {
+    work.copied += Math.max(0, Math.min(sourceEnd, this.length) - sourceStart);
+    return copy.call(this, target, targetStart, sourceStart, sourceEnd);
+  };
+  try {
+    run();
+  } finally {
+    Buffer.prototype.indexOf = indexOf;
+    Buffer.prototype.copy = copy;
+  }
+  return work;
+}
+
 describe("resp parser: multibulk", () => {
   it("parses a command, binary-safe", () => {
     assert.deepEqual(parse(["*2\r\n$4\r\nECHO\r\n$3\r\nfoo\r\n"]), [["ECHO", "foo"]]);
@@ -115,9 +139,13 @@ describe("resp parser: multibulk", () => {
     const input = Buffer.concat([B(`*2\r\n$3\r\nSET\r\n$${size}\r\n`), payload, B("\r\n")]);
     const p = new RequestParser();
     const out: Buffer[][] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < input.length; i += 100) out.push(...p.feed(input.subarray(i, i + 100)));
-    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    const work = bytesTouched(() => {
+      for (let i = 0; i < input.length; i += 100) out.push(...p.feed(input.subarray(i, i + 100)));
+    });
+    // Every payload byte must be copied once out of its 100-byte chunk; re-assembling the chunks
+    // at each feed would copy about size^2 / 200 bytes.
+    assert.ok(work.copied >= size && work.copied <= 2 * size, `copied ${work.copied} bytes for a ${size}-byte bulk`);
+    assert.ok(work.searched <= 2 * input.length, `searched ${work.searched} bytes of ${input.length}`);
     assert.equal(out.length, 1);
     assert.ok(out[0][1].equals(payload));
   });
@@ -125,9 +153,11 @@ describe("resp parser: multibulk", () => {
   it("searches a long line fed one byte at a time in linear time", () => {
     const p = new RequestParser();
     const digits = B("*" + "1".repeat(60_000));
-    const t0 = Date.now();
-    for (let i = 0; i < digits.length; i++) p.feed(digits.subarray(i, i + 1));
-    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    const work = bytesTouched(() => {
+      for (let i = 0; i < digits.length; i++) p.feed(digits.subarray(i, i + 1));
+    });
+    // A search that started over at each byte would look at about 1.8e9 bytes.
+    assert.ok(work.searched >= digits.length - 1 && work.searched <= 4 * digits.length, `searched ${work.searched} bytes of ${digits.length}`);
     assert.equal(p.pending, digits.length);
     assert.throws(() => p.feed(B("\r\n")), { message: "Protocol error: invalid multibulk length" });
   });
