@@ -1,7 +1,7 @@
 // What a command is to the server: its table entry (name, arity, flags, key positions, as
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
 import type { ClientState } from "./client-state.js";
-import { cstr, errorf, lowerAscii } from "./commands/args.js";
+import { cstr, lowerAscii, upperAscii } from "./commands/args.js";
 import type { ServerConfig } from "./config.js";
 import type { Database, Keyspace } from "./keyspace.js";
 import type { Replication } from "./replication/replication.js";
@@ -86,12 +86,15 @@ export function keylessSpec(name: string, arity: number, flags: CommandSpec["fla
   return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, handler };
 }
 
-/** Why a container command's call is refused before it runs: an unknown subcommand, or the wrong number of arguments for it. */
+/**
+ * Why a container command's call is refused before it runs: an unknown subcommand, or the wrong
+ * number of arguments for it (commandCheckExistence's text, its client bytes printed by %.128s).
+ */
 export function subcommandRefusal(spec: CommandSpec, argv: Buffer[]): Reply | undefined {
   if (!spec.subcommands || argv.length < 2) return undefined;
   const sub = lowerAscii(argv[1].toString("latin1"));
   const arity = spec.subcommands.get(sub);
-  if (arity === undefined) return errorf(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${argv[0].toString("latin1").toUpperCase()} HELP.`);
+  if (arity === undefined) return error(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${upperAscii(cstr(argv[0]))} HELP.`);
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return error(ERR.arity(`${spec.name}|${sub}`));
   return undefined;
 }

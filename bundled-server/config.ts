@@ -109,7 +109,7 @@ export class ConfigError extends Error {}
 /** The configuration as commands see it (CONFIG GET / SET / REWRITE). */
 export interface ServerConfig {
   get(name: string): string | undefined;
-  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
+  /** CONFIG SET's pairs (names as byte strings, latin1), all or none: the error reply's text, or undefined when all were set. */
   setAll(pairs: Array<[name: string, value: string]>): string | undefined;
   names(): string[];
   /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
@@ -146,7 +146,8 @@ export class Config implements ServerConfig {
    */
   setAll(pairs: Array<[name: string, value: string]>): string | undefined {
     const unknown = pairs.find(([name]) => !known(canonical(name)));
-    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`;
+    // The name as %s prints it: up to a NUL byte.
+    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown[0].split("\0")[0]}'`;
     const failed = (name: string, why: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
     const keys = pairs.map(([name]) => canonical(name));
     for (let i = 0; i < pairs.length; i++) {

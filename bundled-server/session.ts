@@ -5,7 +5,7 @@
 import type { Socket } from "node:net";
 import type { ClientState } from "./client-state.js";
 import { clientNameProblem, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
-import { string2ll } from "./commands/args.js";
+import { cstr, errorf, string2ll } from "./commands/args.js";
 import type { Config } from "./config.js";
 import { toKey, type Keyspace } from "./keyspace.js";
 import { checkPreconditions, type CheckedClient, type CheckedCommand, type CheckedServer } from "./preconditions.js";
@@ -447,7 +447,7 @@ function hello(s: Session, argv: Buffer[]): Reply {
         if (problem) return error(problem);
         i += 2;
       } else {
-        return error(`ERR Syntax error in HELLO option '${argv[i].toString()}'`);
+        return errorf(`ERR Syntax error in HELLO option '${cstr(argv[i])}'`);
       }
     }
     if (!s.authenticated) return error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");

@@ -4,7 +4,7 @@ import { clientNameProblem, keysOf, keylessSpec as spec, type CommandContext, ty
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
-import { cstr, errorf, getLongLong, isOpt, isReply, lowerAscii, string2ll, strtodPrefix } from "./args.js";
+import { cstr, errorf, getLongLong, isOpt, isReply, lowerAscii, string2ll, strtodPrefix, subcommandSyntaxError } from "./args.js";
 
 function ping(ctx: CommandContext, argv: Buffer[]): Reply {
   if (argv.length > 2) return error(ERR.arity("ping"));
@@ -38,14 +38,15 @@ function config(ctx: CommandContext, argv: Buffer[]): Reply {
   if (sub === "set") {
     if (argv.length % 2 !== 0) return error(ERR.syntax);
     const pairs: Array<[string, string]> = [];
-    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString(), argv[i + 1].toString()]);
+    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString("latin1"), argv[i + 1].toString()]);
     const problem = cfg.setAll(pairs);
     return problem ? errorf(problem) : OK;
   }
   if (sub === "rewrite") {
     const master = ctx.server.replication.master;
     const problem = cfg.rewrite({ replicaof: master ? `${master.host} ${master.port}` : "" });
-    return problem ? error(`ERR ${problem}`) : OK;
+    // The text may hold a file path, read as UTF-8: sent as its bytes.
+    return problem ? error(Buffer.from(`ERR ${problem}`).toString("latin1")) : OK;
   }
   return OK; // RESETSTAT
 }
@@ -211,7 +212,7 @@ function debug(ctx: CommandContext, argv: Buffer[]): Reply {
     ctx.server.activeExpireEnabled = atoi(cstr(argv[2])) !== 0;
     return OK;
   }
-  return errorf(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try DEBUG HELP.`);
+  return subcommandSyntaxError(argv);
 }
 
 function shutdown(ctx: CommandContext, argv: Buffer[]): Reply {

@@ -2,6 +2,7 @@
 // sentinel section, ROLE, and PUBLISH (which only takes hello messages). Replies have Redis's
 // shapes: instance maps with numbers as bulk strings in RESP2, maps in RESP3.
 import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
+import { cstr, errorf } from "../commands/args.js";
 import { stringMatch } from "../glob.js";
 import { OK, array, bulk, bulks, error, int, map, nil, simple, verbatim, type Reply } from "../resp/reply.js";
 import { Instance, Master, flagsOf } from "./instance.js";
@@ -181,7 +182,7 @@ function sentinelSet(s: Sentinel, args: Buffer[]): Reply {
     else if (option === "quorum" && positive) m.quorum = Number(value);
     else if (option === "auth-pass") m.authPass = value || undefined;
     else if (option === "auth-user") m.authUser = value || undefined;
-    else return error(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`);
+    else return errorf(`ERR Invalid argument '${cstr(args[i + 1])}' for SENTINEL SET '${cstr(args[i])}'`);
     s.event("+set", m, `${m.describe()} ${option} ${value}`);
   }
   s.saveState();
@@ -195,7 +196,7 @@ function sentinelDebug(s: Sentinel, args: Buffer[]): Reply {
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i].toString().toLowerCase();
     const value = args[i + 1].toString();
-    if (!(name in DEFAULT_TIMINGS) || !/^\d+$/.test(value) || Number(value) <= 0) return error(`ERR Invalid argument '${value}' for SENTINEL DEBUG '${name}'`);
+    if (!(name in DEFAULT_TIMINGS) || !/^\d+$/.test(value) || Number(value) <= 0) return errorf(`ERR Invalid argument '${cstr(args[i + 1])}' for SENTINEL DEBUG '${cstr(args[i])}'`);
     s.timings[name as TimingName] = Number(value);
   }
   return OK;

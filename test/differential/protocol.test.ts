@@ -28,6 +28,27 @@ describe("differential: protocol and connection", function () {
     await both.same("PING", "a", "b");
   });
 
+  it("errors echo the client's bytes as sent: up to a NUL byte, within Redis's lengths, CR and LF as spaces (trimmed at the end of a formatted error)", async () => {
+    const bytes = (text: string) => Buffer.from(text, "latin1");
+    await both.same(bytes("\xff*2"));
+    await both.same(bytes("x\xff"), bytes("\xfe\xfd"), bytes("a\0b"), "c\r\nd");
+    await both.same("x".repeat(200), "a".repeat(50), "b".repeat(50), "c".repeat(50), "d");
+    await both.same("x", ...Array.from({ length: 30 }, (_, i) => `a${i}`));
+    await both.same("MULTI");
+    await both.same(bytes("nosuch\xff"));
+    await both.same("EXEC");
+    await both.same("CONFIG", bytes("\xffb\r\n"));
+    await both.same("CLIENT", "y".repeat(200));
+    await both.same("HELLO", "3", bytes("x\xff\0y"));
+    await both.same("CONFIG", "SET", bytes("x\xff\n"), "1");
+    await both.same("CLIENT", "KILL", "TYPE", bytes("x\xff\n"));
+    await both.same("SET", "k", "v");
+    await both.same("EXPIRE", "k", "10", bytes("\nab\xff\n"));
+    await both.sameRaw(bytes("\xff*2\r\nrpush k1 \xff\xfe\r\nx\xfe y\r\n"));
+    await both.sameRaw(""); // the replies after the first
+    await both.sameRaw("");
+  });
+
   it("inline commands, with quotes", async () => {
     await both.sameRaw("PING\r\n");
     await both.sameRaw("SET k \"a b\\x41\"\r\n");
