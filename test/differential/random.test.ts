@@ -85,11 +85,6 @@ function maskId(n: RespNode): string {
  */
 const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: Call) => boolean }> = [
   {
-    name: "wait",
-    reason: "the bundled WAIT reads numreplicas and timeout as at most 18 digits: a 19-digit long long (LLONG_MIN, LLONG_MAX) is refused where Redis's getLongFromObjectOrReply accepts it",
-    matches: (call) => call.argv.slice(1, 3).some((a) => /^-?\d{19}$/.test(a.toString("latin1")) && BigInt(a.toString("latin1")) >= -(2n ** 63n) && BigInt(a.toString("latin1")) < 2n ** 63n),
-  },
-  {
     name: "command",
     reason: "COMMAND GETKEYS on a container command (CONFIG, CLIENT, COMMAND) ignores its subcommand: an unknown one, or a wrong count for it, gives 'The command has no key arguments' where Redis says 'Invalid command specified' / 'Invalid number of arguments specified for command'",
     matches: (call) => {
