@@ -81,6 +81,12 @@ export interface CommandSpec {
   subcommands?: ReadonlyMap<string, number>;
 }
 
+/** Where a command's keys are in its argv, as COMMAND reports them (first 0: no key). */
+export type KeyPositions = Pick<CommandSpec, "firstKey" | "lastKey" | "step">;
+
+/** A command as COMMAND reports it: name, arity, key positions, and a container's subcommands. */
+export type CommandShape = Pick<CommandSpec, "name" | "arity" | "firstKey" | "lastKey" | "step" | "subcommands">;
+
 /** A table entry for a command that takes no key. */
 export function keylessSpec(name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec {
   return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, handler };
@@ -105,7 +111,7 @@ export function clientNameProblem(name: string): string | undefined {
 }
 
 /** Keys of a call, from the spec's key positions (for WATCH invalidation and COMMAND GETKEYS). */
-export function keysOf(spec: CommandSpec, argv: Buffer[]): Buffer[] {
+export function keysOf(spec: KeyPositions, argv: Buffer[]): Buffer[] {
   if (spec.firstKey === 0) return [];
   const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
   const keys: Buffer[] = [];

@@ -4,7 +4,7 @@
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
 import type { ClientState } from "./client-state.js";
-import { clientNameProblem, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
+import { clientNameProblem, type CommandContext, type CommandShape, type CommandSpec, type KeyPositions, type ServerContext } from "./command.js";
 import { cstr, errorf, string2ll } from "./commands/args.js";
 import type { Config } from "./config.js";
 import { toKey, type Keyspace } from "./keyspace.js";
@@ -480,6 +480,8 @@ function select(s: Session, argv: Buffer[]): Reply {
 
 interface SessionCommand {
   arity: number;
+  /** Where its keys are (WATCH's); none when absent. */
+  keys?: KeyPositions;
   noAuth?: boolean;
   /** Refused inside MULTI (the others are queued and run by EXEC, as in Redis). */
   noMulti?: boolean;
@@ -512,7 +514,7 @@ const SESSION_COMMANDS = new Map<string, SessionCommand>(
     multi: { arity: 1, run: (s) => s.multiBegin() },
     exec: { arity: 1, run: (s) => s.exec() },
     discard: { arity: 1, run: (s) => s.discard() },
-    watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
+    watch: { arity: -2, keys: { firstKey: 1, lastKey: -1, step: 1 }, run: (s, argv) => s.watch(argv.slice(1)) },
     unwatch: { arity: 1, run: (s) => s.unwatch() },
     subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
     psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
@@ -592,5 +594,7 @@ function sameName(raw: Buffer, name: Buffer): boolean {
   return true;
 }
 
-/** Session commands as COMMAND reports them (names and arities). */
-export const SESSION_COMMAND_NAMES = [...SESSION_COMMANDS].map(([name, c]) => ({ name, arity: c.arity }));
+/** Session commands as COMMAND reports them (COMMAND GETKEYS finds them here). */
+export const SESSION_COMMAND_TABLE: ReadonlyMap<string, CommandShape> = new Map(
+  [...SESSION_COMMANDS].map(([name, c]) => [name, { name, arity: c.arity, ...(c.keys ?? { firstKey: 0, lastKey: 0, step: 0 }) }]),
+);

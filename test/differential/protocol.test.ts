@@ -167,6 +167,15 @@ describe("differential: protocol and connection", function () {
     await both.same("EXEC");
   });
 
+  it("COMMAND GETKEYS knows the session commands and a container's subcommands; a keyless command says so before its arity is checked", async () => {
+    for (const call of [["quit", "0"], ["watch", "k"], ["WATCH", "k", "j"], ["watch"], ["multi", "x"], ["exec"], ["hello", "3"], ["auth", "a"], ["select", "x", "y"], ["subscribe", "a"], ["unwatch"], ["reset"], ["psync", "a", "b"]]) {
+      await both.same("COMMAND", "GETKEYS", ...call);
+    }
+    for (const call of [["config", "a"], ["config", "get"], ["CONFIG", "GET", "x", "y"], ["config"], ["client", "bogus", "x"], ["command", "getkeys"], ["command", "nosuch", "get", "k"], ["get"], ["get", "k", "j"], ["blpop", "a", "b", "0"]]) {
+      await both.same("COMMAND", "GETKEYS", ...call);
+    }
+  });
+
   it("CONFIG SET: Redis's error texts, unknown names first, all or nothing; hz capped, yes / no and sizes read as Redis reads them", async () => {
     await both.same("CONFIG", "SET", "hz", "x");
     await both.same("CONFIG", "SET", "hz", "10", "nosuch", "1", "daemonize", "no");

@@ -5,8 +5,6 @@
 // its title; REDLINE_FC_SEED replays a run (a failure message prints the exact command line).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { COMMAND_TABLE } from "../../bundled-server/commands/index.js";
-import { SESSION_COMMAND_NAMES } from "../../bundled-server/session.js";
 import { Call, SAFE_CONFIG, callArb, tableCommands, type TableCommand } from "../support/command-calls.js";
 import { ServerPair } from "../support/differential.js";
 import { BASE_SEED, checkReplayable, propertySeed } from "../support/fc-replay.js";
@@ -85,22 +83,6 @@ function maskId(n: RespNode): string {
  */
 const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: Call) => boolean }> = [
   {
-    name: "command",
-    reason: "COMMAND GETKEYS on a container command (CONFIG, CLIENT, COMMAND) ignores its subcommand: an unknown one, or a wrong count for it, gives 'The command has no key arguments' where Redis says 'Invalid command specified' / 'Invalid number of arguments specified for command'",
-    matches: (call) => {
-      const spec = COMMAND_TABLE.get(call.argv[2]?.toString("latin1").toLowerCase() ?? "");
-      if (!isOpt(call.argv[1], "getkeys") || !spec?.subcommands || call.argv.length < 4) return false;
-      const arity = spec.subcommands.get(call.argv[3]?.toString("latin1").toLowerCase() ?? "");
-      const count = call.argv.length - 2;
-      return arity === undefined || (arity > 0 ? count !== arity : count < -arity);
-    },
-  },
-  {
-    name: "command",
-    reason: "COMMAND GETKEYS does not know the session commands (QUIT, HELLO, AUTH, SELECT, MULTI, WATCH...): 'Invalid command specified' where Redis answers their keys, or 'The command has no key arguments'",
-    matches: (call) => isOpt(call.argv[1], "getkeys") && SESSION_NAMES.has(call.argv[2]?.toString("latin1").toLowerCase() ?? ""),
-  },
-  {
     name: "config",
     reason: "CONFIG SET of an integer option takes any run of digits: beyond a long long, with a leading zero or -0 it says 'argument must be between...' where Redis's string2ll refuses it ('argument couldn't be parsed into an integer')",
     matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(3).some((v, i) => i % 2 === 0 && /^-?\d+$/.test(v.toString("latin1")) && !isLongLong(v.toString("latin1"))),
@@ -111,8 +93,6 @@ const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: C
     matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(2).some((n, i) => i % 2 === 0 && isOpt(n, "repl-backlog-ttl") && isLongLong(call.argv[i + 3]?.toString("latin1") ?? "") && !(BigInt(call.argv[i + 3].toString("latin1")) >= 0n && BigInt(call.argv[i + 3].toString("latin1")) <= 2147483647n)),
   },
 ];
-
-const SESSION_NAMES = new Set(SESSION_COMMAND_NAMES.map((c) => c.name));
 
 /** What Redis's string2ll accepts: no leading zero, no -0, within a long long. */
 const isLongLong = (text: string) => /^(0|-?[1-9]\d*)$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n;
