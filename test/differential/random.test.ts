@@ -84,11 +84,6 @@ function maskId(n: RespNode): string {
 const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: Call) => boolean }> = [
   {
     name: "config",
-    reason: "CONFIG SET of an integer option takes any run of digits: beyond a long long, with a leading zero or -0 it says 'argument must be between...' where Redis's string2ll refuses it ('argument couldn't be parsed into an integer')",
-    matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(3).some((v, i) => i % 2 === 0 && /^-?\d+$/.test(v.toString("latin1")) && !isLongLong(v.toString("latin1"))),
-  },
-  {
-    name: "config",
     reason: "repl-backlog-ttl is bounded at 2147483647 (a C int) where Redis 7.0 takes a time_t up to LONG_MAX: out-of-range values get a different 'between' text, and 2^31 and above are refused",
     matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(2).some((n, i) => i % 2 === 0 && isOpt(n, "repl-backlog-ttl") && isLongLong(call.argv[i + 3]?.toString("latin1") ?? "") && !(BigInt(call.argv[i + 3].toString("latin1")) >= 0n && BigInt(call.argv[i + 3].toString("latin1")) <= 2147483647n)),
   },
