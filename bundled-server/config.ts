@@ -25,6 +25,8 @@ interface Option {
 type Kind = Pick<Option, "check" | "store">;
 const INT_MAX = 2n ** 31n - 1n;
 const UINT_MAX = 2n ** 32n - 1n;
+/** LONG_MAX on a 64-bit server (time_t options, proto-max-bulk-len). */
+const LONG_MAX = LLONG_MAX;
 const between = (min: bigint, max: bigint) => `argument must be between ${min} and ${max} inclusive`;
 /** An integer option: string2ll's whole long long, within [min, max]. */
 const integer = (min: bigint, max: bigint): Kind => ({
@@ -84,7 +86,8 @@ const OPTIONS: Record<string, Option> = {
   masteruser: { default: "", mutable: true },
   /** CONFIG SET raises it to 16kb (resizeReplicationBacklog); a smaller one at startup stays. */
   "repl-backlog-size": { default: "1048576", ...memory(1n), mutable: true, applied: (v) => (BigInt(v) < 16384n ? "16384" : v) },
-  "repl-backlog-ttl": { default: "3600", ...integer(0n, INT_MAX), mutable: true },
+  /** A time_t: up to LONG_MAX. */
+  "repl-backlog-ttl": { default: "3600", ...integer(0n, LONG_MAX), mutable: true },
   "repl-ping-replica-period": { default: "10", ...integer(1n, INT_MAX), mutable: true },
   "repl-timeout": { default: "60", ...integer(1n, INT_MAX), mutable: true },
   "repl-diskless-sync": { default: "yes", ...yesNo, mutable: true },

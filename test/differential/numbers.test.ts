@@ -45,6 +45,7 @@ describe("differential: integer arguments and options", function () {
       ["timeout", 0n, 2n ** 31n - 1n],
       ["repl-diskless-sync-delay", 0n, 2n ** 31n - 1n],
       ["replica-priority", 0n, 2n ** 31n - 1n],
+      ["repl-backlog-ttl", 0n, 2n ** 63n - 1n],
       ["repl-ping-replica-period", 1n, 2n ** 31n - 1n],
       ["repl-timeout", 1n, 2n ** 31n - 1n],
       ["replica-announce-port", 0n, 65535n],

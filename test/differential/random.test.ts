@@ -1,7 +1,7 @@
 // Property-based differential tests: random command sequences over the bundled server's whole
 // command table (RESP2 and RESP3), and random or mutated protocol bytes, sent to the bundled
 // server and to a real redis-server. Replies are compared byte for byte, except where this file
-// says why not (EXCLUDED, COMPARED_LOOSELY, KNOWN_DIFFERENCES). The seed of every property is in
+// says why not (EXCLUDED, COMPARED_LOOSELY). The seed of every property is in
 // its title; REDLINE_FC_SEED replays a run (a failure message prints the exact command line).
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -77,28 +77,10 @@ function maskId(n: RespNode): string {
   return n.children.map((c, i) => (i > 0 && n.children![i - 1].body === "id" ? "<id>" : c.raw)).join("|") + n.type + n.head;
 }
 
-/**
- * Differences of the bundled server from Redis 7.0 that are bugs, not yet fixed: each case is
- * not compared (it is still sent), so that the property keeps testing everything else.
- */
-const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: Call) => boolean }> = [
-  {
-    name: "config",
-    reason: "repl-backlog-ttl is bounded at 2147483647 (a C int) where Redis 7.0 takes a time_t up to LONG_MAX: out-of-range values get a different 'between' text, and 2^31 and above are refused",
-    matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(2).some((n, i) => i % 2 === 0 && isOpt(n, "repl-backlog-ttl") && isLongLong(call.argv[i + 3]?.toString("latin1") ?? "") && !(BigInt(call.argv[i + 3].toString("latin1")) >= 0n && BigInt(call.argv[i + 3].toString("latin1")) <= 2147483647n)),
-  },
-];
-
-/** What Redis's string2ll accepts: no leading zero, no -0, within a long long. */
-const isLongLong = (text: string) => /^(0|-?[1-9]\d*)$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n;
-
-const isOpt = (arg: Buffer | undefined, word: string) => arg?.toString("latin1").toLowerCase() === word;
-
 const commands: TableCommand[] = tableCommands().filter((c) => !(c.name in EXCLUDED));
 
 /** Whether the two replies to `call` are the same, given the calls queued before an EXEC. */
 function same(call: Call, real: RespNode, ours: RespNode, queued: Call[]): boolean {
-  if (KNOWN_DIFFERENCES.some((k) => k.name === call.name && k.matches(call))) return true;
   if (real.raw === ours.raw) return true;
   if (call.name === "exec" && real.type === ours.type && real.children?.length === queued.length && ours.children?.length === queued.length) {
     return queued.every((q, i) => same(q, real.children![i], ours.children![i], []));
