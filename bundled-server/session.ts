@@ -29,8 +29,8 @@ export interface SessionHost extends ServerContext {
   /** A change, to the AOF and the replication stream. */
   propagate(db: number, argv: Buffer[]): void;
   signalKeyReady(db: number, key: string): void;
-  /** Blocks on keys until `serve` answers, the timeout passes, or the client is `gone`. */
-  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null>;
+  /** Blocks on keys until `serve` answers, the timeout passes, or the connection is `closed`. */
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, closed: AbortSignal): Promise<Reply | null>;
   /** Has the session's replies written at the end of this event-loop iteration. */
   flushSoon(session: Session): void;
   /** The connection closed. */
@@ -58,6 +58,8 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
    */
   blocked = false;
   private closed = false;
+  /** Aborted when the connection closes: a blocked command is dropped at once, as Redis unblocks a freed client. */
+  private readonly closing = new AbortController();
   private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
   private readonly watched = new Map<string, { db: number; key: string; version: number }>();
   readonly channels = new Set<string>();
@@ -208,6 +210,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
 
   private onClose(): void {
     this.closed = true;
+    this.closing.abort();
     this.unwatch();
     this.server.forget(this);
   }
@@ -266,7 +269,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
       mayBlock: !inTransaction,
       propagate: (argv) => server.propagate(ctx.db.index, argv),
       signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
-      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, () => this.closed),
+      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, this.closing.signal),
     };
     if (inTransaction) this.transactionContext = ctx;
     else this.plainContext = ctx;
@@ -392,6 +395,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
     this.flush(); // before the end, or the socket would refuse it
     this.socket.end();
     this.closed = true;
+    this.closing.abort();
     return undefined;
   }
 

@@ -1,6 +1,9 @@
 // The bundled server against a real redis-server: protocol, errors, connection commands,
 // transactions and pub/sub. Replies are compared byte for byte.
+import assert from "node:assert/strict";
+import { waitFor } from "../helpers.js";
 import { Both, ServerPair } from "../support/differential.js";
+import { encodeRequest } from "../support/raw-client.js";
 
 describe("differential: protocol and connection", function () {
   this.timeout(30_000);
@@ -243,6 +246,19 @@ describe("differential: protocol and connection", function () {
     await both.same("WATCH", "x");
     await both.same("DISCARD");
     other.close();
+  });
+
+  it("a BLPOP client that disconnects is unblocked at once, and a later push stays in the list", async () => {
+    const { real, ours } = await pair.clients();
+    const blocked = new Both(real, ours);
+    const request = encodeRequest(["BLPOP", "bk", "0"]);
+    const replies = Promise.all([real.send(request), ours.send(request)]);
+    await waitFor("the bundled server to block the BLPOP client", 5000, () => pair.bundled.blockedOnKeys === 1);
+    blocked.close();
+    assert.deepEqual(await replies, ["<closed>", "<closed>"]);
+    await waitFor("the bundled server to see the BLPOP client go", 5000, () => pair.bundled.blockedOnKeys === 0);
+    await both.same("RPUSH", "bk", "x");
+    await both.same("LLEN", "bk");
   });
 
   it("pub/sub: subscribe, publish, pattern messages, unsubscribe", async () => {
