@@ -8,18 +8,18 @@ const EDGES = ["0", "1", "-1", "007", "-0", "+1", " 1", "1 ", "1.0", "", "922337
 
 describe("differential: integer arguments and options", function () {
   this.timeout(30_000);
-  let pair: ServerPair;
+  // One connection to each server for the whole file: no case here leaves it in a transaction, subscribed or a replica.
+  let pair: ServerPair | undefined;
   let both: Both;
-
   before(async () => {
     pair = await ServerPair.start();
-  });
-  after(() => pair.stop());
-  beforeEach(async () => {
     const { real, ours } = await pair.clients();
     both = new Both(real, ours);
   });
-  afterEach(() => both.close());
+  after(() => {
+    both?.close();
+    pair?.stop();
+  });
 
   /** Runs `body`, then sets the options back to their values before it (the same on both servers). */
   async function keepingOptions(names: string[], body: () => Promise<void>): Promise<void> {
