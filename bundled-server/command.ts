@@ -1,7 +1,7 @@
 // What a command is to the server: its table entry (name, arity, flags, key positions, as
 // COMMAND reports them) and its handler, a function of the connection's context and argv.
 import type { ClientState } from "./client-state.js";
-import { cstr, errorf, lowerAscii } from "./commands/args.js";
+import { cstr, lowerAscii, upperAscii } from "./commands/args.js";
 import type { ServerConfig } from "./config.js";
 import type { Database, Keyspace } from "./keyspace.js";
 import type { Replication } from "./replication/replication.js";
@@ -81,17 +81,26 @@ export interface CommandSpec {
   subcommands?: ReadonlyMap<string, number>;
 }
 
+/** Where a command's keys are in its argv, as COMMAND reports them (first 0: no key). */
+export type KeyPositions = Pick<CommandSpec, "firstKey" | "lastKey" | "step">;
+
+/** A command as COMMAND reports it: name, arity, key positions, and a container's subcommands. */
+export type CommandShape = Pick<CommandSpec, "name" | "arity" | "firstKey" | "lastKey" | "step" | "subcommands">;
+
 /** A table entry for a command that takes no key. */
 export function keylessSpec(name: string, arity: number, flags: CommandSpec["flags"], handler: CommandSpec["handler"]): CommandSpec {
   return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, handler };
 }
 
-/** Why a container command's call is refused before it runs: an unknown subcommand, or the wrong number of arguments for it. */
+/**
+ * Why a container command's call is refused before it runs: an unknown subcommand, or the wrong
+ * number of arguments for it (commandCheckExistence's text, its client bytes printed by %.128s).
+ */
 export function subcommandRefusal(spec: CommandSpec, argv: Buffer[]): Reply | undefined {
   if (!spec.subcommands || argv.length < 2) return undefined;
   const sub = lowerAscii(argv[1].toString("latin1"));
   const arity = spec.subcommands.get(sub);
-  if (arity === undefined) return errorf(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${argv[0].toString("latin1").toUpperCase()} HELP.`);
+  if (arity === undefined) return error(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${upperAscii(cstr(argv[0]))} HELP.`);
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return error(ERR.arity(`${spec.name}|${sub}`));
   return undefined;
 }
@@ -102,7 +111,7 @@ export function clientNameProblem(name: string): string | undefined {
 }
 
 /** Keys of a call, from the spec's key positions (for WATCH invalidation and COMMAND GETKEYS). */
-export function keysOf(spec: CommandSpec, argv: Buffer[]): Buffer[] {
+export function keysOf(spec: KeyPositions, argv: Buffer[]): Buffer[] {
   if (spec.firstKey === 0) return [];
   const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
   const keys: Buffer[] = [];

@@ -3,6 +3,7 @@
 // option is refused with its name, as redis-server does.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { BUG_NAMES } from "./bugs.js";
+import { LLONG_MAX, string2ll } from "./commands/args.js";
 
 interface Option {
   default: string;
@@ -12,25 +13,38 @@ interface Option {
   mutable: boolean;
   /** What is kept of a value that passed the check (as given when absent). */
   store?: (value: string) => string;
+  /** What CONFIG SET then leaves of a stored value (the option's apply function in Redis), when it changes it. */
+  applied?: (stored: string) => string;
 }
 
 // Value kinds: a check with Redis's words for a bad value, and what is stored of a good one
-// (Redis reads yes/no and enums in any case, and keeps memory sizes in bytes).
+// (Redis reads yes/no and enums in any case, and keeps memory sizes in bytes). Numbers are read
+// as config.c's numericParseString reads them, then held to the option's bounds as
+// numericBoundaryCheck does (every bound here is within a long long, so its unsigned and signed
+// checks agree).
 type Kind = Pick<Option, "check" | "store">;
-const INT_MAX = 2 ** 31 - 1;
-const between = (min: number, max: number | string) => `argument must be between ${min} and ${max} inclusive`;
-const integer = (min: number, max: number): Kind => ({
-  check: (v) => (!/^-?\d+$/.test(v) ? "argument couldn't be parsed into an integer" : Number(v) < min || Number(v) > max ? between(min, max) : undefined),
+const INT_MAX = 2n ** 31n - 1n;
+const UINT_MAX = 2n ** 32n - 1n;
+/** LONG_MAX on a 64-bit server (time_t options, proto-max-bulk-len). */
+const LONG_MAX = LLONG_MAX;
+const between = (min: bigint, max: bigint) => `argument must be between ${min} and ${max} inclusive`;
+/** An integer option: string2ll's whole long long, within [min, max]. */
+const integer = (min: bigint, max: bigint): Kind => ({
+  check: (v) => {
+    const n = string2ll(Buffer.from(v));
+    return n === null ? "argument couldn't be parsed into an integer" : n < min || n > max ? between(min, max) : undefined;
+  },
 });
 const yesNo: Kind = { check: (v) => (/^(yes|no)$/i.test(v) ? undefined : "argument must be 'yes' or 'no'"), store: (v) => v.toLowerCase() };
 const oneOf = (...values: string[]): Kind => ({
   check: (v) => (values.includes(v.toLowerCase()) ? undefined : `argument(s) must be one of the following: ${values.join(", ")}`),
   store: (v) => v.toLowerCase(),
 });
-const memory = (min: number): Kind => ({
+/** A memory option: memtoull's bytes, within [min, LLONG_MAX] (LONG_MAX is the same on a 64-bit server). */
+const memory = (min: bigint): Kind => ({
   check: (v) => {
     const n = parseMemory(v);
-    return n === undefined ? "argument must be a memory value" : n < min ? between(min, "9223372036854775807") : undefined;
+    return n === undefined ? "argument must be a memory value" : n < min ? between(min, LLONG_MAX) : undefined;
   },
   store: (v) => String(parseMemory(v)),
 });
@@ -43,7 +57,7 @@ const bugs: Kind = {
 };
 
 const OPTIONS: Record<string, Option> = {
-  port: { default: "6379", ...integer(0, 65535), mutable: false },
+  port: { default: "6379", ...integer(0n, 65535n), mutable: false },
   bind: { default: "127.0.0.1", mutable: false },
   "bind-source-addr": { default: "", mutable: true },
   requirepass: { default: "", mutable: true },
@@ -60,27 +74,29 @@ const OPTIONS: Record<string, Option> = {
   appendfsync: { default: "everysec", ...oneOf("everysec", "always", "no"), mutable: true },
   databases: { default: "16", ...oneOf("16"), mutable: false },
   /** Redis takes any int and caps it to 1..500. */
-  hz: { default: "10", ...integer(0, INT_MAX), mutable: true, store: (v) => String(Math.min(Math.max(Number(v), 1), 500)) },
-  timeout: { default: "0", ...integer(0, INT_MAX), mutable: true },
-  maxclients: { default: "10000", ...integer(1, 2 ** 32 - 1), mutable: true },
-  "proto-max-bulk-len": { default: "536870912", ...memory(1024 * 1024), mutable: true },
-  "client-query-buffer-limit": { default: "1073741824", ...memory(1024 * 1024), mutable: true },
-  "repl-diskless-sync-delay": { default: "5", ...integer(0, INT_MAX), mutable: true },
-  "replica-priority": { default: "100", ...integer(0, INT_MAX), mutable: true },
+  hz: { default: "10", ...integer(0n, INT_MAX), mutable: true, store: (v) => String(Math.min(Math.max(Number(v), 1), 500)) },
+  timeout: { default: "0", ...integer(0n, INT_MAX), mutable: true },
+  maxclients: { default: "10000", ...integer(1n, UINT_MAX), mutable: true },
+  "proto-max-bulk-len": { default: "536870912", ...memory(1024n * 1024n), mutable: true },
+  "client-query-buffer-limit": { default: "1073741824", ...memory(1024n * 1024n), mutable: true },
+  "repl-diskless-sync-delay": { default: "5", ...integer(0n, INT_MAX), mutable: true },
+  "replica-priority": { default: "100", ...integer(0n, INT_MAX), mutable: true },
   /** `host port` at startup; REPLICAOF changes it at run time. */
   replicaof: { default: "", ...hostPort, mutable: false },
   masteruser: { default: "", mutable: true },
-  "repl-backlog-size": { default: "1048576", ...memory(1), mutable: true },
-  "repl-backlog-ttl": { default: "3600", ...integer(0, INT_MAX), mutable: true },
-  "repl-ping-replica-period": { default: "10", ...integer(1, INT_MAX), mutable: true },
-  "repl-timeout": { default: "60", ...integer(1, INT_MAX), mutable: true },
+  /** CONFIG SET raises it to 16kb (resizeReplicationBacklog); a smaller one at startup stays. */
+  "repl-backlog-size": { default: "1048576", ...memory(1n), mutable: true, applied: (v) => (BigInt(v) < 16384n ? "16384" : v) },
+  /** A time_t: up to LONG_MAX. */
+  "repl-backlog-ttl": { default: "3600", ...integer(0n, LONG_MAX), mutable: true },
+  "repl-ping-replica-period": { default: "10", ...integer(1n, INT_MAX), mutable: true },
+  "repl-timeout": { default: "60", ...integer(1n, INT_MAX), mutable: true },
   "repl-diskless-sync": { default: "yes", ...yesNo, mutable: true },
   "replica-read-only": { default: "yes", ...yesNo, mutable: true },
   "replica-serve-stale-data": { default: "yes", ...yesNo, mutable: true },
   "replica-announce-ip": { default: "", mutable: true },
-  "replica-announce-port": { default: "0", ...integer(0, 65535), mutable: true },
-  "min-replicas-to-write": { default: "0", ...integer(0, INT_MAX), mutable: true },
-  "min-replicas-max-lag": { default: "10", ...integer(0, INT_MAX), mutable: true },
+  "replica-announce-port": { default: "0", ...integer(0n, 65535n), mutable: true },
+  "min-replicas-to-write": { default: "0", ...integer(0n, INT_MAX), mutable: true },
+  "min-replicas-max-lag": { default: "10", ...integer(0n, INT_MAX), mutable: true },
   /** DEBUG: refused (no, as Redis's default), allowed (yes), or allowed from loopback addresses (local). */
   "enable-debug-command": { default: "no", ...oneOf("no", "yes", "local"), mutable: false },
   /** Deliberate faults for checker tests (bugs.ts); empty in any honest run. */
@@ -109,7 +125,7 @@ export class ConfigError extends Error {}
 /** The configuration as commands see it (CONFIG GET / SET / REWRITE). */
 export interface ServerConfig {
   get(name: string): string | undefined;
-  /** CONFIG SET's pairs, all or none: the error reply's text, or undefined when all were set. */
+  /** CONFIG SET's pairs (names as byte strings, latin1), all or none: the error reply's text, or undefined when all were set. */
   setAll(pairs: Array<[name: string, value: string]>): string | undefined;
   names(): string[];
   /** CONFIG REWRITE with these current values besides the configured ones; returns an error text, or undefined when done. */
@@ -146,7 +162,8 @@ export class Config implements ServerConfig {
    */
   setAll(pairs: Array<[name: string, value: string]>): string | undefined {
     const unknown = pairs.find(([name]) => !known(canonical(name)));
-    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`;
+    // The name as %s prints it: up to a NUL byte.
+    if (unknown) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown[0].split("\0")[0]}'`;
     const failed = (name: string, why: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
     const keys = pairs.map(([name]) => canonical(name));
     for (let i = 0; i < pairs.length; i++) {
@@ -158,7 +175,9 @@ export class Config implements ServerConfig {
       if (problem) return failed(pairs[i][0], problem);
     }
     pairs.forEach(([, value], i) => {
-      this.values.set(keys[i], OPTIONS[keys[i]].store?.(value) ?? value);
+      const option = OPTIONS[keys[i]];
+      const stored = option.store?.(value) ?? value;
+      this.values.set(keys[i], option.applied?.(stored) ?? stored);
       this.numbers.delete(keys[i]);
     });
     return undefined;
@@ -229,14 +248,23 @@ export class Config implements ServerConfig {
   }
 }
 
-/** `1gb`, `512mb`, `64k`, plain bytes: as redis.conf reads memory sizes. */
-export function parseMemory(text: string): number | undefined {
-  const m = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const unit = (m[2] ?? "").toLowerCase();
-  const factor = { "": 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 }[unit] ?? 1;
-  return Number(m[1]) * factor;
+const MEMORY_UNITS = new Map(Object.entries({ "": 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n }));
+
+/**
+ * `1gb`, `512mb`, `64k`, `10b`, plain bytes: util.c memtoull, as Redis reads memory sizes. The
+ * value is a C string (up to a NUL); digits (leading zeros, or none: 0) under 128 of them, then
+ * a unit in any case; no sign, no space. Past 2^64-1 the digits saturate (strtoull) and the
+ * product wraps around; the result is read as a long long, as numericParseString keeps it.
+ */
+export function parseMemory(text: string): bigint | undefined {
+  const m = /^(\d{0,127})([a-z]*)$/i.exec(text.split("\0")[0]);
+  const unit = m && MEMORY_UNITS.get(m[2].toLowerCase());
+  if (!unit) return undefined;
+  const digits = m[1] === "" ? 0n : BigInt(m[1]);
+  return BigInt.asIntN(64, (digits > ULLONG_MAX ? ULLONG_MAX : digits) * unit);
 }
+
+const ULLONG_MAX = 2n ** 64n - 1n;
 
 /**
  * Reads the server's arguments as redis-server does: an optional config file first, then

@@ -5,6 +5,7 @@
 // cluster's MOVED / ASK / CROSSSLOT redirection goes right after refusedInTransaction).
 import type { Bugs } from "./bugs.js";
 import { subcommandRefusal, type CommandSpec } from "./command.js";
+import { cstr } from "./commands/args.js";
 import type { Config } from "./config.js";
 import type { Replication } from "./replication/replication.js";
 import { ERR, QUEUED, error, type Reply } from "./resp/reply.js";
@@ -86,8 +87,17 @@ function writes({ command, client }: PreconditionContext): boolean {
 }
 
 /** A name not in the command table (commandCheckExistence). */
-const unknownCommand: Precondition = (ctx) =>
-  ctx.command.arity === undefined ? reject(ctx, error(ERR.unknownCommand(ctx.argv[0].toString(), ctx.argv.slice(1)))) : undefined;
+const unknownCommand: Precondition = (ctx) => (ctx.command.arity === undefined ? reject(ctx, error(unknownCommandText(ctx.argv))) : undefined);
+
+/**
+ * commandCheckExistence's text: the name and the first arguments as C's %s prints them (up to
+ * a NUL byte), the name cut at 128 bytes, the arguments while their list is under 128 bytes.
+ */
+function unknownCommandText(argv: Buffer[]): string {
+  let args = "";
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cstr(argv[i]).slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${cstr(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
+}
 
 /** The wrong number of arguments for the command (commandCheckArity). */
 const wrongArity: Precondition = (ctx) => {

@@ -213,29 +213,38 @@ export class RedisServer implements ServerContext, ReplicationHost, SessionHost 
     }
   }
 
-  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null> {
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, closed: AbortSignal): Promise<Reply | null> {
     return new Promise((resolve) => {
       const ids = keys.map((k) => `${db}:${k}`);
       let timer: NodeJS.Timeout | undefined;
       const done = (reply: Reply | null) => {
         if (timer) clearTimeout(timer);
+        closed.removeEventListener("abort", dropped);
         for (const id of ids) {
           this.blocked.get(id)?.delete(offer);
           if (this.blocked.get(id)?.size === 0) this.blocked.delete(id);
         }
         resolve(reply);
       };
-      // A client that disconnected is dropped instead of served (Redis unblocks it on close).
       const offer = (key: string, now: number) => {
-        const reply = gone() ? null : serve(key, now);
+        const reply = serve(key, now);
         if (reply !== undefined) done(reply);
       };
+      // A client that disconnects is unblocked at once (Redis's freeClient does), never served.
+      const dropped = () => done(null);
+      if (closed.aborted) return dropped();
+      closed.addEventListener("abort", dropped);
       for (const id of ids) {
         if (!this.blocked.has(id)) this.blocked.set(id, new Set());
         this.blocked.get(id)!.add(offer);
       }
       if (timeoutMs > 0) timer = setTimeout(() => done(null), timeoutMs);
     });
+  }
+
+  /** How many clients are blocked on keys (for tests: a client that disconnected is not). */
+  get blockedOnKeys(): number {
+    return new Set([...this.blocked.values()].flatMap((offers) => [...offers])).size;
   }
 
   publish(channel: string, message: Buffer): number {

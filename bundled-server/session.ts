@@ -4,8 +4,8 @@
 // RESET, MULTI / EXEC / DISCARD / WATCH / UNWATCH, and the pub/sub family.
 import type { Socket } from "node:net";
 import type { ClientState } from "./client-state.js";
-import { clientNameProblem, type CommandContext, type CommandSpec, type ServerContext } from "./command.js";
-import { string2ll } from "./commands/args.js";
+import { clientNameProblem, type CommandContext, type CommandShape, type CommandSpec, type KeyPositions, type ServerContext } from "./command.js";
+import { cstr, errorf, string2ll } from "./commands/args.js";
 import type { Config } from "./config.js";
 import { toKey, type Keyspace } from "./keyspace.js";
 import { checkPreconditions, type CheckedClient, type CheckedCommand, type CheckedServer } from "./preconditions.js";
@@ -29,8 +29,8 @@ export interface SessionHost extends ServerContext {
   /** A change, to the AOF and the replication stream. */
   propagate(db: number, argv: Buffer[]): void;
   signalKeyReady(db: number, key: string): void;
-  /** Blocks on keys until `serve` answers, the timeout passes, or the client is `gone`. */
-  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, gone: () => boolean): Promise<Reply | null>;
+  /** Blocks on keys until `serve` answers, the timeout passes, or the connection is `closed`. */
+  blockOn(db: number, keys: string[], timeoutMs: number, serve: (key: string, now: number) => Reply | undefined, closed: AbortSignal): Promise<Reply | null>;
   /** Has the session's replies written at the end of this event-loop iteration. */
   flushSoon(session: Session): void;
   /** The connection closed. */
@@ -58,6 +58,8 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
    */
   blocked = false;
   private closed = false;
+  /** Aborted when the connection closes: a blocked command is dropped at once, as Redis unblocks a freed client. */
+  private readonly closing = new AbortController();
   private multi: { queue: Buffer[][]; dirty: boolean } | null = null;
   private readonly watched = new Map<string, { db: number; key: string; version: number }>();
   readonly channels = new Set<string>();
@@ -208,6 +210,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
 
   private onClose(): void {
     this.closed = true;
+    this.closing.abort();
     this.unwatch();
     this.server.forget(this);
   }
@@ -266,7 +269,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
       mayBlock: !inTransaction,
       propagate: (argv) => server.propagate(ctx.db.index, argv),
       signalKeyReady: (key) => server.signalKeyReady(ctx.db.index, key),
-      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, () => this.closed),
+      blockOn: (keys, timeoutMs, serve) => server.blockOn(ctx.db.index, keys, timeoutMs, serve, this.closing.signal),
     };
     if (inTransaction) this.transactionContext = ctx;
     else this.plainContext = ctx;
@@ -392,6 +395,7 @@ export class Session implements ClientState, ReplicaClient, CheckedClient {
     this.flush(); // before the end, or the socket would refuse it
     this.socket.end();
     this.closed = true;
+    this.closing.abort();
     return undefined;
   }
 
@@ -447,7 +451,7 @@ function hello(s: Session, argv: Buffer[]): Reply {
         if (problem) return error(problem);
         i += 2;
       } else {
-        return error(`ERR Syntax error in HELLO option '${argv[i].toString()}'`);
+        return errorf(`ERR Syntax error in HELLO option '${cstr(argv[i])}'`);
       }
     }
     if (!s.authenticated) return error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
@@ -480,6 +484,8 @@ function select(s: Session, argv: Buffer[]): Reply {
 
 interface SessionCommand {
   arity: number;
+  /** Where its keys are (WATCH's); none when absent. */
+  keys?: KeyPositions;
   noAuth?: boolean;
   /** Refused inside MULTI (the others are queued and run by EXEC, as in Redis). */
   noMulti?: boolean;
@@ -512,7 +518,7 @@ const SESSION_COMMANDS = new Map<string, SessionCommand>(
     multi: { arity: 1, run: (s) => s.multiBegin() },
     exec: { arity: 1, run: (s) => s.exec() },
     discard: { arity: 1, run: (s) => s.discard() },
-    watch: { arity: -2, run: (s, argv) => s.watch(argv.slice(1)) },
+    watch: { arity: -2, keys: { firstKey: 1, lastKey: -1, step: 1 }, run: (s, argv) => s.watch(argv.slice(1)) },
     unwatch: { arity: 1, run: (s) => s.unwatch() },
     subscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, false) },
     psubscribe: { arity: -2, run: (s, argv) => s.subscribe(argv, true) },
@@ -592,5 +598,7 @@ function sameName(raw: Buffer, name: Buffer): boolean {
   return true;
 }
 
-/** Session commands as COMMAND reports them (names and arities). */
-export const SESSION_COMMAND_NAMES = [...SESSION_COMMANDS].map(([name, c]) => ({ name, arity: c.arity }));
+/** Session commands as COMMAND reports them (COMMAND GETKEYS finds them here). */
+export const SESSION_COMMAND_TABLE: ReadonlyMap<string, CommandShape> = new Map(
+  [...SESSION_COMMANDS].map(([name, c]) => [name, { name, arity: c.arity, ...(c.keys ?? { firstKey: 0, lastKey: 0, step: 0 }) }]),
+);

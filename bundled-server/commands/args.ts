@@ -31,15 +31,28 @@ export function lowerAscii(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
+/** ASCII-only upper case (sdstoupper: C's toupper in the C locale). */
+export function upperAscii(s: string): string {
+  return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+}
+
 /** strcasecmp(arg, name) == 0, with `name` in lower case. */
 export function isOpt(arg: Buffer, name: string): boolean {
   const s = cstr(arg);
   return s.length === name.length && lowerAscii(s) === name;
 }
 
-/** An error reply whose text includes client input: Redis turns \r and \n into spaces there. */
+/**
+ * An error reply whose text includes client bytes (latin1, as cstr gives them), as Redis's
+ * addReplyErrorFormat makes one: CR and LF at the ends trimmed (sdstrim), inside turned into spaces.
+ */
 export function errorf(text: string): Reply {
-  return error(text.replace(/[\r\n]/g, " "));
+  return error(text.replace(/^[\r\n]+|[\r\n]+$/g, "").replace(/[\r\n]/g, " "));
+}
+
+/** addReplySubcommandSyntaxError: what a container's handler answers to a subcommand it does not take. */
+export function subcommandSyntaxError(argv: Buffer[]): Reply {
+  return errorf(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1]).slice(0, 128)}'. Try ${upperAscii(cstr(argv[0]))} HELP.`);
 }
 
 // ---------------------------------------------------------------- integers

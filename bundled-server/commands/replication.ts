@@ -2,6 +2,7 @@
 // ROLE and WAIT. PSYNC, SYNC and REPLCONF take the connection over, so session.ts has them.
 import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { OK, array, bulk, error, int, simple, type Reply } from "../resp/reply.js";
+import { getLongLong, isReply, string2ll } from "./args.js";
 
 function replicaof(ctx: CommandContext, argv: Buffer[]): Reply {
   const replication = ctx.server.replication;
@@ -12,11 +13,12 @@ function replicaof(ctx: CommandContext, argv: Buffer[]): Reply {
     return OK;
   }
   if (ctx.client.kind() === "replica") return error("ERR Command is not valid when client is a replica.");
-  const port = /^-?\d+$/.test(portText) ? Number(portText) : NaN;
-  if (!(port >= 0 && port <= 65535)) return error("ERR Invalid master port");
+  // getRangeLongFromObjectOrReply: a long long, then the range, with one message for both.
+  const port = string2ll(argv[2]);
+  if (port === null || port < 0n || port > 65535n) return error("ERR Invalid master port");
   const master = replication.master;
-  if (master && master.host.toLowerCase() === host.toLowerCase() && master.port === port) return simple("OK Already connected to specified master");
-  replication.replicaOf(host, port);
+  if (master && master.host.toLowerCase() === host.toLowerCase() && master.port === Number(port)) return simple("OK Already connected to specified master");
+  replication.replicaOf(host, Number(port));
   return OK;
 }
 
@@ -41,18 +43,14 @@ function wait(ctx: CommandContext, argv: Buffer[]): Reply | Promise<Reply> {
       "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.",
     );
   }
-  const replicas = integer(argv[1]);
-  if (replicas === undefined) return error("ERR value is not an integer or out of range");
-  const timeout = integer(argv[2]);
-  if (timeout === undefined) return error("ERR timeout is not an integer or out of range");
-  if (timeout < 0) return error("ERR timeout is negative");
-  const acked = replication.wait(ctx.client.woff, replicas, timeout, ctx.mayBlock !== false);
+  // getLongFromObjectOrReply, then getTimeoutFromObjectOrReply in milliseconds: each a whole long long.
+  const replicas = getLongLong(argv[1]);
+  if (isReply(replicas)) return replicas;
+  const timeout = getLongLong(argv[2], "ERR timeout is not an integer or out of range");
+  if (isReply(timeout)) return timeout;
+  if (timeout < 0n) return error("ERR timeout is negative");
+  const acked = replication.wait(ctx.client.woff, Number(replicas), Number(timeout), ctx.mayBlock !== false);
   return typeof acked === "number" ? int(acked) : acked.then(int);
-}
-
-function integer(arg: Buffer): number | undefined {
-  const text = arg.toString();
-  return /^-?\d{1,18}$/.test(text) ? Number(text) : undefined;
 }
 
 export const COMMANDS: CommandSpec[] = [

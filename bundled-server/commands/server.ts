@@ -3,8 +3,9 @@ import type { ClientState } from "../client-state.js";
 import { clientNameProblem, keysOf, keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
 import { stringMatch } from "../glob.js";
 import { toKey } from "../keyspace.js";
+import { SESSION_COMMAND_TABLE } from "../session.js";
 import { ERR, OK, array, bulk, bulks, error, int, map, simple, verbatim, type Reply } from "../resp/reply.js";
-import { cstr, errorf, getLongLong, isOpt, isReply, lowerAscii, string2ll, strtodPrefix } from "./args.js";
+import { cstr, errorf, getLongLong, isOpt, isReply, lowerAscii, string2ll, strtodPrefix, subcommandSyntaxError } from "./args.js";
 
 function ping(ctx: CommandContext, argv: Buffer[]): Reply {
   if (argv.length > 2) return error(ERR.arity("ping"));
@@ -38,14 +39,15 @@ function config(ctx: CommandContext, argv: Buffer[]): Reply {
   if (sub === "set") {
     if (argv.length % 2 !== 0) return error(ERR.syntax);
     const pairs: Array<[string, string]> = [];
-    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString(), argv[i + 1].toString()]);
+    for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i].toString("latin1"), argv[i + 1].toString()]);
     const problem = cfg.setAll(pairs);
     return problem ? errorf(problem) : OK;
   }
   if (sub === "rewrite") {
     const master = ctx.server.replication.master;
     const problem = cfg.rewrite({ replicaof: master ? `${master.host} ${master.port}` : "" });
-    return problem ? error(`ERR ${problem}`) : OK;
+    // The text may hold a file path, read as UTF-8: sent as its bytes.
+    return problem ? error(Buffer.from(`ERR ${problem}`).toString("latin1")) : OK;
   }
   return OK; // RESETSTAT
 }
@@ -182,14 +184,19 @@ function command(ctx: CommandContext, argv: Buffer[]): Reply {
     return map(chosen.map((c) => [bulk(c.name), map([[bulk("summary"), bulk(`${c.name} (bundled server)`)], [bulk("since"), bulk("1.0.0")], [bulk("group"), bulk("generic")]])]));
   }
   if (sub === "list") return argv.length === 2 ? bulks(table.map((c) => c.name)) : error(ERR.syntax); // FILTERBY is not implemented
-  // GETKEYS: the command named, called with the arguments that follow it.
+  // GETKEYS (getKeysSubcommandImpl): the command named, session commands too, called with the
+  // arguments that follow it. A container's call names one of its subcommands (lookupCommand);
+  // a keyless command says so before its arity is checked.
   const call = argv.slice(2);
-  const spec = ctx.server.commands.get(lowerAscii(call[0].toString("latin1")));
-  if (!spec) return error("ERR Invalid command specified");
-  if ((spec.arity > 0 && call.length !== spec.arity) || call.length < -spec.arity) return error("ERR Invalid number of arguments specified for command");
-  const keys = keysOf(spec, call);
-  if (keys.length === 0) return error("ERR The command has no key arguments");
-  return array(keys.map(bulk));
+  const name = lowerAscii(call[0].toString("latin1"));
+  const named = ctx.server.commands.get(name) ?? SESSION_COMMAND_TABLE.get(name);
+  if (!named || (named.subcommands && call.length >= 2 && !named.subcommands.has(lowerAscii(call[1].toString("latin1"))))) {
+    return error("ERR Invalid command specified");
+  }
+  // The table's containers are all keyless, so a subcommand's keys are never needed.
+  if (named.firstKey === 0) return error("ERR The command has no key arguments");
+  if ((named.arity > 0 && call.length !== named.arity) || call.length < -named.arity) return error("ERR Invalid number of arguments specified for command");
+  return array(keysOf(named, call).map(bulk));
 }
 
 /** C's atoi: leading blanks, a sign and digits; 0 when there are none. */
@@ -211,7 +218,7 @@ function debug(ctx: CommandContext, argv: Buffer[]): Reply {
     ctx.server.activeExpireEnabled = atoi(cstr(argv[2])) !== 0;
     return OK;
   }
-  return errorf(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try DEBUG HELP.`);
+  return subcommandSyntaxError(argv);
 }
 
 function shutdown(ctx: CommandContext, argv: Buffer[]): Reply {

@@ -164,7 +164,8 @@ function decrby(ctx: CommandContext, argv: Buffer[]): Reply {
 }
 
 function maxBulkLen(ctx: CommandContext): number {
-  return parseMemory(ctx.server.config.get("proto-max-bulk-len") ?? "") ?? 512 * 1024 * 1024;
+  const configured = ctx.server.config.get("proto-max-bulk-len");
+  return configured === undefined ? 512 * 1024 * 1024 : Number(parseMemory(configured));
 }
 
 function append(ctx: CommandContext, argv: Buffer[]): Reply {

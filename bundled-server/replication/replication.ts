@@ -7,6 +7,7 @@
 // chain: what it applies from its master it appends, byte for byte, to its own stream.
 import { randomBytes } from "node:crypto";
 import type { ClientState } from "../client-state.js";
+import { string2ll } from "../commands/args.js";
 import { encodeCommand } from "../resp/encode.js";
 import { Backlog } from "./backlog.js";
 import { MasterLink, type LinkedReplication, type MasterLinkHost, type ReplicationHistory } from "./master-link.js";
@@ -57,6 +58,8 @@ interface Waiter {
 
 const NO_ID = "0".repeat(40);
 const CRON_MS = 1000;
+/** The longest delay setTimeout keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function newReplicationId(): string {
   return randomBytes(20).toString("hex");
@@ -168,8 +171,10 @@ export class Replication implements LinkedReplication {
       const option = argv[i].toString("latin1").toLowerCase();
       const value = argv[i + 1].toString("latin1");
       if (option === "listening-port") {
-        if (!/^\d+$/.test(value) || Number(value) > 65535) return "-ERR value is not an integer or out of range";
-        peer.listeningPort = Number(value);
+        // getLongFromObjectOrReply, kept in an int (slave_listening_port).
+        const port = string2ll(argv[i + 1]);
+        if (port === null) return "-ERR value is not an integer or out of range";
+        peer.listeningPort = Number(BigInt.asIntN(32, port));
       } else if (option === "ip-address") {
         peer.announcedIp = value;
       } else if (option === "capa") {
@@ -204,7 +209,9 @@ export class Replication implements LinkedReplication {
         },
       };
       this.waiters.add(waiter);
-      if (timeoutMs > 0) timer = setTimeout(waiter.finish, timeoutMs);
+      // A timer takes at most 2^31-1 ms (a longer one fires at once): a longer wait is as good as
+      // forever here, and Redis's own deadline (now + timeout) never comes once it overflows.
+      if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) timer = setTimeout(waiter.finish, timeoutMs);
       this.requestAcks();
     });
   }

@@ -5,9 +5,10 @@
 //   `*-1` (per `nullAs`), bool -> `:1` / `:0`, push -> array, verbatim -> bulk without "txt:".
 // In RESP3 every nil (nil bulk, nil array, null) is `_\r\n`, as in Redis.
 //
-// Strings in simple / error / verbatim replies are written as UTF-8; CR and LF inside simple
-// and error strings become spaces (Redis does the same for formatted errors) so a reply can
-// never break the framing.
+// Simple and error strings are byte strings, one character per byte (latin1), so an error that
+// echoes a client's bytes (an unknown command's name, say) sends those bytes back as Redis does;
+// CR and LF inside them become spaces (Redis does the same for formatted errors) so a reply can
+// never break the framing. Verbatim strings are written as UTF-8.
 import type { Reply } from "./reply.js";
 
 // --- Doubles -------------------------------------------------------------------------------
@@ -147,8 +148,8 @@ class Writer {
     this.pos = 0;
   }
 
-  /** ASCII-only text (headers, numbers). */
-  ascii(s: string): void {
+  /** Text of one byte per character (latin1): headers, numbers, simple and error strings. */
+  latin1(s: string): void {
     this.room(s.length);
     this.pos += this.buf.write(s, this.pos, "latin1");
   }
@@ -237,23 +238,23 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
         w.bytes(OK_BYTES);
         return;
       }
-      w.ascii("+");
-      w.text(oneLine(r.s));
+      w.latin1("+");
+      w.latin1(oneLine(r.s));
       w.crlf();
       return;
     case "error":
       // Reply strings carry their code ("ERR ...", "WRONGTYPE ..."); a leading "-" is not doubled.
-      if (!r.s.startsWith("-")) w.ascii("-");
-      w.text(oneLine(r.s));
+      if (!r.s.startsWith("-")) w.latin1("-");
+      w.latin1(oneLine(r.s));
       w.crlf();
       return;
     case "int":
       if (typeof r.n === "number" && Number.isSafeInteger(r.n)) w.line(COLON, r.n);
-      else w.ascii(":" + intText(r.n) + "\r\n");
+      else w.latin1(":" + intText(r.n) + "\r\n");
       return;
     case "bulk":
       if (r.b === null) {
-        w.ascii(resp === 3 ? "_\r\n" : "$-1\r\n");
+        w.latin1(resp === 3 ? "_\r\n" : "$-1\r\n");
         return;
       }
       w.line(DOLLAR, r.b.length);
@@ -262,36 +263,36 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
       return;
     case "array":
       if (r.items === null) {
-        w.ascii(resp === 3 ? "_\r\n" : "*-1\r\n");
+        w.latin1(resp === 3 ? "_\r\n" : "*-1\r\n");
         return;
       }
       w.line(STAR, r.items.length);
       for (const item of r.items) put(w, item, resp);
       return;
     case "map":
-      w.ascii((resp === 3 ? "%" + r.entries.length : "*" + r.entries.length * 2) + "\r\n");
+      w.latin1((resp === 3 ? "%" + r.entries.length : "*" + r.entries.length * 2) + "\r\n");
       for (const [k, v] of r.entries) {
         put(w, k, resp);
         put(w, v, resp);
       }
       return;
     case "set":
-      w.ascii((resp === 3 ? "~" : "*") + r.items.length + "\r\n");
+      w.latin1((resp === 3 ? "~" : "*") + r.items.length + "\r\n");
       for (const item of r.items) put(w, item, resp);
       return;
     case "double": {
       const s = formatDouble(r.n);
-      w.ascii(resp === 3 ? "," + s + "\r\n" : "$" + s.length + "\r\n" + s + "\r\n");
+      w.latin1(resp === 3 ? "," + s + "\r\n" : "$" + s.length + "\r\n" + s + "\r\n");
       return;
     }
     case "null":
-      w.ascii(resp === 3 ? "_\r\n" : r.nullAs === "array" ? "*-1\r\n" : "$-1\r\n");
+      w.latin1(resp === 3 ? "_\r\n" : r.nullAs === "array" ? "*-1\r\n" : "$-1\r\n");
       return;
     case "bool":
-      w.ascii(resp === 3 ? (r.v ? "#t\r\n" : "#f\r\n") : r.v ? ":1\r\n" : ":0\r\n");
+      w.latin1(resp === 3 ? (r.v ? "#t\r\n" : "#f\r\n") : r.v ? ":1\r\n" : ":0\r\n");
       return;
     case "push":
-      w.ascii((resp === 3 ? ">" : "*") + r.items.length + "\r\n");
+      w.latin1((resp === 3 ? ">" : "*") + r.items.length + "\r\n");
       for (const item of r.items) put(w, item, resp);
       return;
     case "verbatim": {
@@ -299,10 +300,10 @@ function put(w: Writer, r: Reply, resp: 2 | 3): void {
       if (resp === 3) {
         // Redis writes exactly three format characters, then ':' (addReplyVerbatim).
         const fmt = r.format.slice(0, 3).padEnd(3, " ");
-        w.ascii("=" + (len + 4) + "\r\n");
+        w.latin1("=" + (len + 4) + "\r\n");
         w.text(fmt + ":");
       } else {
-        w.ascii("$" + len + "\r\n");
+        w.latin1("$" + len + "\r\n");
       }
       w.text(r.s);
       w.crlf();

@@ -29,6 +29,7 @@ export const NIL: Reply = { t: "bulk", b: null };
 export const NIL_ARRAY: Reply = { t: "array", items: null };
 
 export const simple = (s: string): Reply => ({ t: "simple", s });
+/** `s` is a byte string (latin1): client bytes echoed in it go back as they came. */
 export const error = (s: string): Reply => ({ t: "error", s });
 export const int = (n: number | bigint): Reply => ({ t: "int", n });
 export const bulk = (b: Buffer | string | null): Reply => ({ t: "bulk", b: typeof b === "string" ? Buffer.from(b) : b });
@@ -51,11 +52,6 @@ export const ERR = {
   noSuchKey: "ERR no such key",
   overflow: "ERR increment or decrement would overflow",
   arity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
-  unknownCommand: (name: string, args: Buffer[]) =>
-    `ERR unknown command '${name}', with args beginning with: ${args
-      .slice(0, 20)
-      .map((a) => `'${a.toString()}' `)
-      .join("")}`,
   noAuth: "NOAUTH Authentication required.",
   wrongPass: "WRONGPASS invalid username-password pair or user is disabled.",
   execAbort: "EXECABORT Transaction discarded because of previous errors.",

@@ -2,6 +2,7 @@
 // sentinel section, ROLE, and PUBLISH (which only takes hello messages). Replies have Redis's
 // shapes: instance maps with numbers as bulk strings in RESP2, maps in RESP3.
 import { keylessSpec as spec, type CommandContext, type CommandSpec } from "../command.js";
+import { cstr, errorf, lowerAscii, string2ll, subcommandSyntaxError } from "../commands/args.js";
 import { stringMatch } from "../glob.js";
 import { OK, array, bulk, bulks, error, int, map, nil, simple, verbatim, type Reply } from "../resp/reply.js";
 import { Instance, Master, flagsOf } from "./instance.js";
@@ -69,38 +70,31 @@ const NO_SUCH_MASTER = error("ERR No such master with that name");
 function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
   const s = sentinelOf(ctx);
   const now = Date.now();
-  const sub = argv[1].toString().toLowerCase();
+  const sub = lowerAscii(argv[1].toString("latin1"));
   const args = argv.slice(2);
-  const arity = (n: number) => args.length === n;
   switch (sub) {
     case "masters":
-      if (!arity(0)) break;
       return array([...s.masters.values()].map((m) => describe(m, now)));
     case "master": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       return m ? describe(m, now) : NO_SUCH_MASTER;
     }
     case "replicas":
     case "slaves": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       return m ? array([...m.slaves.values()].filter((r) => r.replicaAnnounced).map((r) => describe(r, now))) : NO_SUCH_MASTER;
     }
     case "sentinels": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       return m ? array([...m.sentinels.values()].map((p) => describe(p, now))) : NO_SUCH_MASTER;
     }
     case "get-master-addr-by-name": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       if (!m) return nil("array");
       const addr = s.currentMasterAddress(m);
       return bulks([addr.host, String(addr.port)]);
     }
     case "is-master-down-by-addr": {
-      if (!arity(4)) break;
       const [ip, port, epoch, runid] = args.map((a) => a.toString());
       const m = [...s.masters.values()].find((x) => x.host === ip && String(x.port) === port);
       const down = !s.tilt && m !== undefined && m.sDown;
@@ -109,13 +103,11 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       return array([int(down ? 1 : 0), bulk(vote.leader ?? "*"), int(vote.epoch)]);
     }
     case "reset": {
-      if (!arity(1)) break;
       const matched = [...s.masters.values()].filter((m) => stringMatch(args[0], Buffer.from(m.monitorName), false));
       for (const m of matched) s.reset(m);
       return int(matched.length);
     }
     case "failover": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       if (!m) return NO_SUCH_MASTER;
       if (m.failoverInProgress) return error("INPROG Failover already in progress");
@@ -126,7 +118,6 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       return OK;
     }
     case "ckquorum": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       if (!m) return NO_SUCH_MASTER;
       const usable = 1 + [...m.sentinels.values()].filter((p) => !p.sDown).length;
@@ -138,10 +129,8 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       return simple(`OK ${usable} usable Sentinels. Quorum and failover authorization can be reached`);
     }
     case "myid":
-      if (!arity(0)) break;
       return bulk(s.myid);
     case "monitor": {
-      if (!arity(4)) break;
       const [name, ip, port, quorum] = args.map((a) => a.toString());
       if (s.masters.has(name)) return error("ERR Duplicate master name.");
       if (!/^\d+$/.test(quorum) || Number(quorum) <= 0) return error("ERR Quorum must be 1 or greater.");
@@ -150,14 +139,12 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       return OK;
     }
     case "remove": {
-      if (!arity(1)) break;
       const m = masterByName(s, args[0]);
       if (!m) return NO_SUCH_MASTER;
       s.remove(m);
       return OK;
     }
     case "set":
-      if (args.length < 3 || args.length % 2 === 0) break;
       return sentinelSet(s, args);
     case "debug":
       return sentinelDebug(s, args);
@@ -165,37 +152,51 @@ function sentinelCommand(ctx: CommandContext, argv: Buffer[]): Reply {
       s.saveState();
       return OK;
   }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${argv[1].toString()}'. Try SENTINEL HELP.`);
+  return subcommandSyntaxError(argv);
 }
 
+/**
+ * SENTINEL SET <master> <option> <value> ...: the options in turn, as sentinelSetCommand sets
+ * them (those before a bad one stay set): an unknown option, or one without a value, and then a
+ * bad value are refused with Redis's texts.
+ */
 function sentinelSet(s: Sentinel, args: Buffer[]): Reply {
   const m = masterByName(s, args[0]);
   if (!m) return NO_SUCH_MASTER;
-  for (let i = 1; i < args.length; i += 2) {
-    const option = args[i].toString().toLowerCase();
+  let refusal: Reply | undefined;
+  for (let i = 1; i < args.length && !refusal; i += 2) {
+    const option = lowerAscii(cstr(args[i]));
+    if (!SET_OPTIONS.has(option) || i + 1 === args.length) {
+      refusal = errorf(`ERR Unknown option or number of arguments for SENTINEL SET '${cstr(args[i])}'`);
+      continue;
+    }
     const value = args[i + 1].toString();
-    const positive = /^\d+$/.test(value) && Number(value) > 0;
-    if (option === "down-after-milliseconds" && positive) m.downAfter = Number(value);
-    else if (option === "failover-timeout" && positive) m.failoverTimeout = Number(value);
-    else if (option === "parallel-syncs" && positive) m.parallelSyncs = Number(value);
-    else if (option === "quorum" && positive) m.quorum = Number(value);
+    const n = string2ll(args[i + 1]);
+    const positive = n !== null && n > 0n;
+    if (option === "down-after-milliseconds" && positive) m.downAfter = Number(n);
+    else if (option === "failover-timeout" && positive) m.failoverTimeout = Number(n);
+    else if (option === "parallel-syncs" && positive) m.parallelSyncs = Number(n);
+    else if (option === "quorum" && positive) m.quorum = Number(n);
     else if (option === "auth-pass") m.authPass = value || undefined;
     else if (option === "auth-user") m.authUser = value || undefined;
-    else return error(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`);
-    s.event("+set", m, `${m.describe()} ${option} ${value}`);
+    else refusal = errorf(`ERR Invalid argument '${cstr(args[i + 1])}' for SENTINEL SET '${cstr(args[i])}'`);
+    if (!refusal) s.event("+set", m, `${m.describe()} ${option} ${value}`);
   }
   s.saveState();
-  return OK;
+  return refusal ?? OK;
 }
+
+/** The SENTINEL SET options implemented (Redis 7.0 has more: scripts, rename-command...). */
+const SET_OPTIONS = new Set(["down-after-milliseconds", "failover-timeout", "parallel-syncs", "quorum", "auth-pass", "auth-user"]);
 
 /** SENTINEL DEBUG [<param> <ms> ...]: the internal periods, for fast tests (Redis 7.0). */
 function sentinelDebug(s: Sentinel, args: Buffer[]): Reply {
   if (args.length === 0) return map(Object.entries(s.timings).map(([k, v]) => [bulk(k.toUpperCase()), bulk(String(v))]));
-  if (args.length % 2 !== 0) return error("ERR wrong number of arguments for 'sentinel debug' command");
   for (let i = 0; i < args.length; i += 2) {
-    const name = args[i].toString().toLowerCase();
-    const value = args[i + 1].toString();
-    if (!(name in DEFAULT_TIMINGS) || !/^\d+$/.test(value) || Number(value) <= 0) return error(`ERR Invalid argument '${value}' for SENTINEL DEBUG '${name}'`);
+    const name = lowerAscii(cstr(args[i]));
+    if (!Object.hasOwn(DEFAULT_TIMINGS, name) || i + 1 === args.length) return errorf(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${cstr(args[i])}'`);
+    const value = string2ll(args[i + 1]);
+    if (value === null || value <= 0n) return errorf(`ERR Invalid argument '${cstr(args[i + 1])}' for SENTINEL DEBUG '${cstr(args[i])}'`);
     s.timings[name as TimingName] = Number(value);
   }
   return OK;
@@ -242,7 +243,16 @@ function publish(ctx: CommandContext, argv: Buffer[]): Reply {
 }
 
 export const SENTINEL_COMMANDS: CommandSpec[] = [
-  spec("sentinel", -2, ["admin", "loading", "stale"], sentinelCommand),
+  {
+    ...spec("sentinel", -2, ["admin", "loading", "stale"], sentinelCommand),
+    // Redis 7.0's arities (commands/sentinel-*.json); its other subcommands are not implemented.
+    subcommands: new Map(
+      Object.entries({
+        masters: 2, master: 3, replicas: 3, slaves: 3, sentinels: 3, "get-master-addr-by-name": 3, "is-master-down-by-addr": 6, reset: 3,
+        failover: 3, ckquorum: 3, myid: 2, monitor: 6, remove: 3, set: -5, debug: -2, flushconfig: 2,
+      }),
+    ),
+  },
   spec("info", -1, ["loading", "stale"], info),
   spec("role", 1, ["loading", "stale", "fast"], role),
   spec("publish", 3, ["pubsub", "loading", "stale", "fast"], publish),

@@ -1,6 +1,9 @@
 // The bundled server against a real redis-server: protocol, errors, connection commands,
 // transactions and pub/sub. Replies are compared byte for byte.
+import assert from "node:assert/strict";
+import { waitFor } from "../helpers.js";
 import { Both, ServerPair } from "../support/differential.js";
+import { encodeRequest } from "../support/raw-client.js";
 
 describe("differential: protocol and connection", function () {
   this.timeout(30_000);
@@ -26,6 +29,27 @@ describe("differential: protocol and connection", function () {
     await both.same("GET");
     await both.same("ECHO");
     await both.same("PING", "a", "b");
+  });
+
+  it("errors echo the client's bytes as sent: up to a NUL byte, within Redis's lengths, CR and LF as spaces (trimmed at the end of a formatted error)", async () => {
+    const bytes = (text: string) => Buffer.from(text, "latin1");
+    await both.same(bytes("\xff*2"));
+    await both.same(bytes("x\xff"), bytes("\xfe\xfd"), bytes("a\0b"), "c\r\nd");
+    await both.same("x".repeat(200), "a".repeat(50), "b".repeat(50), "c".repeat(50), "d");
+    await both.same("x", ...Array.from({ length: 30 }, (_, i) => `a${i}`));
+    await both.same("MULTI");
+    await both.same(bytes("nosuch\xff"));
+    await both.same("EXEC");
+    await both.same("CONFIG", bytes("\xffb\r\n"));
+    await both.same("CLIENT", "y".repeat(200));
+    await both.same("HELLO", "3", bytes("x\xff\0y"));
+    await both.same("CONFIG", "SET", bytes("x\xff\n"), "1");
+    await both.same("CLIENT", "KILL", "TYPE", bytes("x\xff\n"));
+    await both.same("SET", "k", "v");
+    await both.same("EXPIRE", "k", "10", bytes("\nab\xff\n"));
+    await both.sameRaw(bytes("\xff*2\r\nrpush k1 \xff\xfe\r\nx\xfe y\r\n"));
+    await both.sameRaw(""); // the replies after the first
+    await both.sameRaw("");
   });
 
   it("inline commands, with quotes", async () => {
@@ -146,6 +170,15 @@ describe("differential: protocol and connection", function () {
     await both.same("EXEC");
   });
 
+  it("COMMAND GETKEYS knows the session commands and a container's subcommands; a keyless command says so before its arity is checked", async () => {
+    for (const call of [["quit", "0"], ["watch", "k"], ["WATCH", "k", "j"], ["watch"], ["multi", "x"], ["exec"], ["hello", "3"], ["auth", "a"], ["select", "x", "y"], ["subscribe", "a"], ["unwatch"], ["reset"], ["psync", "a", "b"]]) {
+      await both.same("COMMAND", "GETKEYS", ...call);
+    }
+    for (const call of [["config", "a"], ["config", "get"], ["CONFIG", "GET", "x", "y"], ["config"], ["client", "bogus", "x"], ["command", "getkeys"], ["command", "nosuch", "get", "k"], ["get"], ["get", "k", "j"], ["blpop", "a", "b", "0"]]) {
+      await both.same("COMMAND", "GETKEYS", ...call);
+    }
+  });
+
   it("CONFIG SET: Redis's error texts, unknown names first, all or nothing; hz capped, yes / no and sizes read as Redis reads them", async () => {
     await both.same("CONFIG", "SET", "hz", "x");
     await both.same("CONFIG", "SET", "hz", "10", "nosuch", "1", "daemonize", "no");
@@ -213,6 +246,19 @@ describe("differential: protocol and connection", function () {
     await both.same("WATCH", "x");
     await both.same("DISCARD");
     other.close();
+  });
+
+  it("a BLPOP client that disconnects is unblocked at once, and a later push stays in the list", async () => {
+    const { real, ours } = await pair.clients();
+    const blocked = new Both(real, ours);
+    const request = encodeRequest(["BLPOP", "bk", "0"]);
+    const replies = Promise.all([real.send(request), ours.send(request)]);
+    await waitFor("the bundled server to block the BLPOP client", 5000, () => pair.bundled.blockedOnKeys === 1);
+    blocked.close();
+    assert.deepEqual(await replies, ["<closed>", "<closed>"]);
+    await waitFor("the bundled server to see the BLPOP client go", 5000, () => pair.bundled.blockedOnKeys === 0);
+    await both.same("RPUSH", "bk", "x");
+    await both.same("LLEN", "bk");
   });
 
   it("pub/sub: subscribe, publish, pattern messages, unsubscribe", async () => {

@@ -1,12 +1,10 @@
 // Property-based differential tests: random command sequences over the bundled server's whole
 // command table (RESP2 and RESP3), and random or mutated protocol bytes, sent to the bundled
 // server and to a real redis-server. Replies are compared byte for byte, except where this file
-// says why not (EXCLUDED, COMPARED_LOOSELY, KNOWN_DIFFERENCES). The seed of every property is in
+// says why not (EXCLUDED, COMPARED_LOOSELY). The seed of every property is in
 // its title; REDLINE_FC_SEED replays a run (a failure message prints the exact command line).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { COMMAND_TABLE } from "../../bundled-server/commands/index.js";
-import { SESSION_COMMAND_NAMES } from "../../bundled-server/session.js";
 import { Call, SAFE_CONFIG, callArb, tableCommands, type TableCommand } from "../support/command-calls.js";
 import { ServerPair } from "../support/differential.js";
 import { BASE_SEED, checkReplayable, propertySeed } from "../support/fc-replay.js";
@@ -79,56 +77,10 @@ function maskId(n: RespNode): string {
   return n.children.map((c, i) => (i > 0 && n.children![i - 1].body === "id" ? "<id>" : c.raw)).join("|") + n.type + n.head;
 }
 
-/**
- * Differences of the bundled server from Redis 7.0 that are bugs, not yet fixed: each case is
- * not compared (it is still sent), so that the property keeps testing everything else.
- */
-const KNOWN_DIFFERENCES: Array<{ name: string; reason: string; matches: (call: Call) => boolean }> = [
-  {
-    name: "wait",
-    reason: "the bundled WAIT reads numreplicas and timeout as at most 18 digits: a 19-digit long long (LLONG_MIN, LLONG_MAX) is refused where Redis's getLongFromObjectOrReply accepts it",
-    matches: (call) => call.argv.slice(1, 3).some((a) => /^-?\d{19}$/.test(a.toString("latin1")) && BigInt(a.toString("latin1")) >= -(2n ** 63n) && BigInt(a.toString("latin1")) < 2n ** 63n),
-  },
-  {
-    name: "command",
-    reason: "COMMAND GETKEYS on a container command (CONFIG, CLIENT, COMMAND) ignores its subcommand: an unknown one, or a wrong count for it, gives 'The command has no key arguments' where Redis says 'Invalid command specified' / 'Invalid number of arguments specified for command'",
-    matches: (call) => {
-      const spec = COMMAND_TABLE.get(call.argv[2]?.toString("latin1").toLowerCase() ?? "");
-      if (!isOpt(call.argv[1], "getkeys") || !spec?.subcommands || call.argv.length < 4) return false;
-      const arity = spec.subcommands.get(call.argv[3]?.toString("latin1").toLowerCase() ?? "");
-      const count = call.argv.length - 2;
-      return arity === undefined || (arity > 0 ? count !== arity : count < -arity);
-    },
-  },
-  {
-    name: "command",
-    reason: "COMMAND GETKEYS does not know the session commands (QUIT, HELLO, AUTH, SELECT, MULTI, WATCH...): 'Invalid command specified' where Redis answers their keys, or 'The command has no key arguments'",
-    matches: (call) => isOpt(call.argv[1], "getkeys") && SESSION_NAMES.has(call.argv[2]?.toString("latin1").toLowerCase() ?? ""),
-  },
-  {
-    name: "config",
-    reason: "CONFIG SET of an integer option takes any run of digits: beyond a long long, with a leading zero or -0 it says 'argument must be between...' where Redis's string2ll refuses it ('argument couldn't be parsed into an integer')",
-    matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(3).some((v, i) => i % 2 === 0 && /^-?\d+$/.test(v.toString("latin1")) && !isLongLong(v.toString("latin1"))),
-  },
-  {
-    name: "config",
-    reason: "repl-backlog-ttl is bounded at 2147483647 (a C int) where Redis 7.0 takes a time_t up to LONG_MAX: out-of-range values get a different 'between' text, and 2^31 and above are refused",
-    matches: (call) => isOpt(call.argv[1], "set") && call.argv.slice(2).some((n, i) => i % 2 === 0 && isOpt(n, "repl-backlog-ttl") && isLongLong(call.argv[i + 3]?.toString("latin1") ?? "") && !(BigInt(call.argv[i + 3].toString("latin1")) >= 0n && BigInt(call.argv[i + 3].toString("latin1")) <= 2147483647n)),
-  },
-];
-
-const SESSION_NAMES = new Set(SESSION_COMMAND_NAMES.map((c) => c.name));
-
-/** What Redis's string2ll accepts: no leading zero, no -0, within a long long. */
-const isLongLong = (text: string) => /^(0|-?[1-9]\d*)$/.test(text) && BigInt(text) >= -(2n ** 63n) && BigInt(text) < 2n ** 63n;
-
-const isOpt = (arg: Buffer | undefined, word: string) => arg?.toString("latin1").toLowerCase() === word;
-
 const commands: TableCommand[] = tableCommands().filter((c) => !(c.name in EXCLUDED));
 
 /** Whether the two replies to `call` are the same, given the calls queued before an EXEC. */
 function same(call: Call, real: RespNode, ours: RespNode, queued: Call[]): boolean {
-  if (KNOWN_DIFFERENCES.some((k) => k.name === call.name && k.matches(call))) return true;
   if (real.raw === ours.raw) return true;
   if (call.name === "exec" && real.type === ours.type && real.children?.length === queued.length && ours.children?.length === queued.length) {
     return queued.every((q, i) => same(q, real.children![i], ours.children![i], []));
@@ -272,17 +224,6 @@ function rawBytes(c: RawCase): Buffer {
   return c.resp3 ? Buffer.concat([encodeRequest(["HELLO", "3"]), mutated]) : mutated;
 }
 
-/**
- * Bugs of the bundled server seen in raw exchanges, not yet fixed: each is a function that
- * makes Redis's answer into what the bug gives, so the answers are compared with it applied.
- */
-const KNOWN_RAW_DIFFERENCES: Array<{ reason: string; apply: (real: string) => string }> = [
-  {
-    reason: "an unknown command's name and arguments are echoed decoded as UTF-8 (bytes >= 0x80 become U+FFFD) where Redis echoes their bytes",
-    apply: (real) => real.replace(/-ERR unknown command '.*?\r\n/g, (line) => Buffer.from(Buffer.from(line, "latin1").toString("utf8"), "utf8").toString("latin1")),
-  },
-];
-
 /** HELLO's connection id (each server's own) blanked in a raw answer. */
 const maskHelloId = (text: string) => text.replace(/(\$2\r\nid\r\n:)\d+\r\n/g, "$1<id>\r\n");
 
@@ -362,8 +303,7 @@ describe(`differential: random commands and protocol bytes (REDLINE_FC_SEED=${BA
       await resetServers();
       const [real, ours] = await Promise.all([exchange(pair!.redisPort, bytes, 10_000), exchange(pair!.bundledPort, bytes, 10_000)]);
       const closed = (e: Exchange) => e.ending !== "open at deadline";
-      const realText = KNOWN_RAW_DIFFERENCES.reduce((text, k) => k.apply(text), maskHelloId(real.received.toString("latin1")));
-      if (realText !== maskHelloId(ours.received.toString("latin1")) || closed(real) !== closed(ours)) {
+      if (maskHelloId(real.received.toString("latin1")) !== maskHelloId(ours.received.toString("latin1")) || closed(real) !== closed(ours)) {
         throw new Error(
           `different answers to raw bytes\n  bytes sent: ${showReply(bytes.toString("latin1"))}\n  redis-server: ${showExchange(real)}\n  bundled:      ${showExchange(ours)}\n` +
             `  requests before mutation: ${c.requests.map(([call, form]) => `${form} ${call}`).join(" ; ")}`,

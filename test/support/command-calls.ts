@@ -12,7 +12,7 @@
 // they hold (CLIENT KILL, CONFIG SET), kept to harmless forms.
 import fc from "fast-check";
 import { COMMAND_TABLE } from "../../bundled-server/commands/index.js";
-import { SESSION_COMMAND_NAMES } from "../../bundled-server/session.js";
+import { SESSION_COMMAND_TABLE } from "../../bundled-server/session.js";
 import { encodeRequest } from "./raw-client.js";
 import { showReply } from "./resp-tree.js";
 
@@ -59,7 +59,7 @@ export interface TableCommand {
 /** Every command the bundled server knows: its command table and the session commands (MULTI, HELLO...). */
 export function tableCommands(): TableCommand[] {
   const table = [...COMMAND_TABLE.values()].map(({ name, arity, firstKey, lastKey, step }) => ({ name, arity, firstKey, lastKey, step }));
-  const session = SESSION_COMMAND_NAMES.map(({ name, arity }) => (name === "watch" ? { name, arity, firstKey: 1, lastKey: -1, step: 1 } : { name, arity, firstKey: 0, lastKey: 0, step: 0 }));
+  const session = [...SESSION_COMMAND_TABLE.values()].map(({ name, arity, firstKey, lastKey, step }) => ({ name, arity, firstKey, lastKey, step }));
   return [...table, ...session];
 }
 

@@ -63,7 +63,7 @@ export class Both {
   ) {}
 
   /** Sends a command to both; the replies must be the same bytes. Returns the reply. */
-  async same(...args: string[]): Promise<string> {
+  async same(...args: Array<string | Buffer>): Promise<string> {
     const [a, b] = await Promise.all([this.real.call(...args), this.ours.call(...args)]);
     assert.equal(show(b), show(a), `reply to ${args.join(" ")}`);
     return a;
@@ -76,7 +76,7 @@ export class Both {
   }
 
   /** Raw bytes to both (inline commands, protocol errors). */
-  async sameRaw(bytes: string): Promise<string> {
+  async sameRaw(bytes: string | Buffer): Promise<string> {
     const [a, b] = await Promise.all([this.real.send(bytes), this.ours.send(bytes)]);
     assert.equal(show(b), show(a), `reply to ${JSON.stringify(bytes)}`);
     return a;
