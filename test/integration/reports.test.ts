@@ -6,13 +6,13 @@
 // re-rendering the same bytes, and `redline archive` giving the same bytes as the run's own.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import type { RunResults } from "../../core/run-folder.js";
 import { readJson, runCli, tempDir } from "../helpers.js";
+import { screenshot } from "../support/screenshot.js";
 import { CHROMIUM, needTool } from "../support/tools.js";
 
 const XSD = fileURLToPath(new URL("../../../test/fixtures/junit.xsd", import.meta.url));
@@ -82,10 +82,7 @@ describe("reports of a real run", function () {
       assert.ok(counts[0] >= 1 && counts.every((c) => c === counts[0]), `bands per chart: ${counts.join(", ")}`);
       // The set checker's list (the loss-window checker lists the same writes with its own columns).
       assert.equal(await page.locator("table.lost-writes").first().locator("tbody tr").count(), Math.min(lost, 300));
-      const out = join(tmpdir(), "test-output");
-      mkdirSync(out, { recursive: true });
-      await page.screenshot({ path: join(out, "real-run-report.png"), fullPage: true });
-      console.log(`    screenshot: ${join(out, "real-run-report.png")}`);
+      await screenshot(page, "real-run-report.png");
     } finally {
       await browser.close();
     }
